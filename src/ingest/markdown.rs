@@ -1,0 +1,225 @@
+//! Markdown → blocks, with every piece of text mapped back to its source line.
+
+use super::{frontmatter, title_from_path};
+use crate::document::{Block, BlockKind, DocKind, Document, Format, LineStart, Metadata};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::path::Path;
+
+pub fn parse(path: &Path, source: &str) -> Document {
+    let (metadata, meta_blocks, body_start) = match frontmatter::split(source) {
+        Some(fm) => (fm.metadata, fm.blocks, fm.body_start),
+        None => (Metadata::default(), Vec::new(), 0),
+    };
+    let lines = LineIndex::new(source);
+    let mut builder = BlockBuilder::new(meta_blocks);
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let parser = Parser::new_ext(&source[body_start..], options).into_offset_iter();
+    let mut first_h1: Option<String> = None;
+    for (event, range) in parser {
+        let line = lines.line_of(body_start + range.start);
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                builder.start(BlockKind::Heading(level as u8))
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if level as u8 == 1 && first_h1.is_none() {
+                    first_h1 = Some(builder.current_text().trim().to_string());
+                }
+                builder.finish();
+            }
+            Event::Start(Tag::Item) => builder.start(BlockKind::ListItem),
+            Event::End(TagEnd::Item) => builder.finish(),
+            Event::Start(Tag::Paragraph) => {
+                if builder.kind.is_none() {
+                    builder.start(BlockKind::Paragraph);
+                } else {
+                    builder.separate(" ");
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if builder.kind == Some(BlockKind::Paragraph) {
+                    builder.finish();
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => builder.start(BlockKind::Paragraph),
+            Event::End(TagEnd::CodeBlock) => builder.finish(),
+            Event::Start(Tag::TableHead | Tag::TableRow) => builder.start(BlockKind::TableRow),
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => builder.finish(),
+            Event::Start(Tag::TableCell) => builder.separate(" | "),
+            Event::Text(text) | Event::Code(text) => builder.push_text(&text, line),
+            Event::SoftBreak | Event::HardBreak => builder.separate(" "),
+            Event::InlineHtml(html) if html.to_ascii_lowercase().starts_with("<br") => {
+                builder.separate(" ")
+            }
+            _ => {}
+        }
+    }
+    builder.finish();
+    let title = metadata
+        .title
+        .clone()
+        .or(first_h1)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| title_from_path(path));
+    let kind = kind_of(&metadata, &title, path);
+    Document {
+        path: path.to_path_buf(),
+        format: Format::Markdown,
+        title,
+        kind,
+        metadata,
+        blocks: builder.blocks,
+    }
+}
+
+/// Kind from front matter, else the title, else the file name.
+pub fn kind_of(metadata: &Metadata, title: &str, path: &Path) -> DocKind {
+    if let Some(kind) = metadata.kind.as_deref().and_then(DocKind::parse) {
+        return kind;
+    }
+    match DocKind::guess(title) {
+        DocKind::Other => DocKind::guess(&path.file_name().unwrap_or_default().to_string_lossy()),
+        kind => kind,
+    }
+}
+
+/// Byte offset → 1-based line number.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+/// Accumulates text into blocks and tracks the heading path.
+pub struct BlockBuilder {
+    pub blocks: Vec<Block>,
+    kind: Option<BlockKind>,
+    text: String,
+    lines: Vec<LineStart>,
+    /// Open headings: (level, block index).
+    headings: Vec<(u8, usize)>,
+    /// Enclosing list items whose text was flushed when a nested list began.
+    depth: usize,
+}
+
+impl BlockBuilder {
+    pub fn new(blocks: Vec<Block>) -> Self {
+        BlockBuilder {
+            blocks,
+            kind: None,
+            text: String::new(),
+            lines: Vec::new(),
+            headings: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn current_text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.kind.is_some()
+    }
+
+    /// Begin a block; text gathered so far (a list item's lead-in before a nested list) is kept
+    /// as its own block.
+    pub fn start(&mut self, kind: BlockKind) {
+        if self.kind.is_some() {
+            self.depth += 1;
+        }
+        self.flush();
+        self.kind = Some(kind);
+    }
+
+    pub fn separate(&mut self, sep: &str) {
+        if !self.text.is_empty() && !self.text.ends_with(' ') {
+            self.text.push_str(sep);
+        } else if sep.trim().is_empty() {
+            // nothing: avoid double spaces
+        } else if !self.text.is_empty() {
+            self.text.push_str(sep.trim_start());
+        }
+    }
+
+    /// Append text that starts at `line`. Text containing newlines (code blocks) maps each
+    /// line separately.
+    pub fn push_text(&mut self, text: &str, line: usize) {
+        for (i, piece) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.separate(" ");
+            }
+            if piece.is_empty() {
+                continue;
+            }
+            let this_line = line + i;
+            if self.lines.last().map(|l| l.line) != Some(this_line) {
+                self.lines.push(LineStart {
+                    offset: self.text.len(),
+                    line: this_line,
+                });
+            }
+            self.text.push_str(piece);
+        }
+    }
+
+    /// Close the current block.
+    pub fn finish(&mut self) {
+        self.flush();
+        if self.depth > 0 {
+            self.depth -= 1;
+            // Back in the enclosing item: further text continues it as a new block.
+            self.kind = Some(BlockKind::ListItem);
+        } else {
+            self.kind = None;
+        }
+    }
+
+    fn flush(&mut self) {
+        let text = std::mem::take(&mut self.text);
+        let lines = std::mem::take(&mut self.lines);
+        let Some(kind) = self.kind else { return };
+        let trimmed = text.trim_end();
+        if trimmed.trim_start().is_empty() {
+            return;
+        }
+        let lead = trimmed.len() - trimmed.trim_start().len();
+        let lines = lines
+            .into_iter()
+            .map(|l| LineStart {
+                offset: l.offset.saturating_sub(lead),
+                line: l.line,
+            })
+            .collect();
+        if let BlockKind::Heading(level) = kind {
+            while self.headings.last().is_some_and(|&(l, _)| l >= level) {
+                self.headings.pop();
+            }
+        }
+        let heading_blocks: Vec<usize> = self.headings.iter().map(|&(_, i)| i).collect();
+        let heading_path = heading_blocks
+            .iter()
+            .map(|&i| self.blocks[i].text.clone())
+            .collect();
+        self.blocks.push(Block {
+            kind,
+            text: trimmed.trim_start().to_string(),
+            heading_path,
+            heading_blocks,
+            lines,
+        });
+        if let BlockKind::Heading(level) = kind {
+            self.headings.push((level, self.blocks.len() - 1));
+        }
+    }
+}

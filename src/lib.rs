@@ -1,0 +1,150 @@
+//! policy-audit: audits staff policies against a YAML rule pack and writes a gap report.
+//!
+//! The pipeline, top to bottom:
+//! PATHs → organisations and their files (`corpus`) → documents (`ingest`) → each block
+//! analysed once and its phrases found (`engine::prepare`) → every rule judged met / partial /
+//! missing with its evidence (`engine::evaluate`) → findings and a summary per organisation
+//! (`audit`) → report files (`report`).
+
+pub mod analysis;
+pub mod audit;
+pub mod cli;
+pub mod corpus;
+pub mod document;
+pub mod engine;
+pub mod examples;
+pub mod ingest;
+pub mod report;
+pub mod rules;
+
+use audit::{DocEntry, OrgAudit, PackInfo, Report, Tool};
+use chrono::NaiveDate;
+use corpus::Source;
+use document::Document;
+use rules::{RulePack, Severity};
+use std::path::PathBuf;
+
+/// What to audit and how.
+pub struct AuditRequest {
+    pub paths: Vec<PathBuf>,
+    pub portfolio: bool,
+    pub as_of: NaiveDate,
+    /// `None` = never fail.
+    pub fail_on: Option<Severity>,
+    pub max_bytes: u64,
+}
+
+/// The report, and what the exit code needs to know.
+pub struct AuditRun {
+    pub report: Report,
+    /// Documents that could not be read (path, reason).
+    pub read_errors: Vec<(String, String)>,
+}
+
+impl AuditRun {
+    pub fn failed(&self) -> bool {
+        self.report.organisations.iter().any(|o| !o.summary.passed)
+    }
+}
+
+/// Run the whole audit. Unreadable documents are listed in the report, never fatal.
+pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String> {
+    let orgs = corpus::organisations(&request.paths, request.portfolio)?;
+    let analyzer = analysis::Analyzer::default();
+    let mut read_errors = Vec::new();
+    let mut organisations = Vec::new();
+    for org in orgs {
+        let mut docs: Vec<Document> = Vec::new();
+        let mut entries: Vec<DocEntry> = Vec::new();
+        for source in &org.sources {
+            let shown = source.path().display().to_string();
+            let result = match source {
+                Source::File { path, format } => {
+                    ingest::read(path, *format, request.max_bytes).map_err(|e| e.to_string())
+                }
+                Source::Unlistable { reason, .. } => Err(reason.clone()),
+            };
+            match result {
+                Ok(doc) => {
+                    entries.push(DocEntry {
+                        path: shown,
+                        format: Some(doc.format.name()),
+                        kind: Some(doc.kind.name()),
+                        title: Some(doc.title.clone()),
+                        words: doc.words(),
+                        error: None,
+                    });
+                    docs.push(doc);
+                }
+                Err(reason) => {
+                    read_errors.push((shown.clone(), reason.clone()));
+                    entries.push(DocEntry {
+                        path: shown,
+                        format: match source {
+                            Source::File { format, .. } => Some(format.name()),
+                            Source::Unlistable { .. } => None,
+                        },
+                        kind: None,
+                        title: None,
+                        words: 0,
+                        error: Some(reason),
+                    });
+                }
+            }
+        }
+        let prepared: Vec<engine::Prepared> = docs
+            .iter()
+            .map(|d| engine::prepare(d, pack, &analyzer))
+            .collect();
+        let outcomes = engine::evaluate(pack, &prepared, request.as_of);
+        let doc_refs: Vec<&Document> = docs.iter().collect();
+        let findings = audit::findings(&outcomes, &doc_refs);
+        let summary = audit::summarise(&findings, request.fail_on);
+        organisations.push(OrgAudit {
+            name: organisation_name(&org.path, &docs),
+            path: org.path.display().to_string(),
+            documents: entries,
+            skipped: org
+                .skipped
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            summary,
+            findings,
+        });
+    }
+    Ok(AuditRun {
+        report: Report {
+            schema_version: 1,
+            tool: Tool {
+                name: "policy-audit",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            as_of: request.as_of.format("%Y-%m-%d").to_string(),
+            rule_packs: vec![PackInfo {
+                name: pack.name.clone(),
+                version: pack.version.clone(),
+            }],
+            organisations,
+        },
+        read_errors,
+    })
+}
+
+/// The organisation's name: an `organisation:` front-matter field, else the folder's name.
+fn organisation_name(path: &std::path::Path, docs: &[Document]) -> String {
+    if let Some(name) = docs.iter().find_map(|d| d.metadata.organisation.clone()) {
+        return name;
+    }
+    let named = if path.is_dir() {
+        path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    };
+    let title = ingest::title_from_path(&named);
+    if title.is_empty() {
+        "Organisation".to_string()
+    } else {
+        title
+    }
+}

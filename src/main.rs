@@ -1,0 +1,250 @@
+//! The binary: parse arguments, run the library, map the outcome to an exit code.
+
+use anyhow::Result;
+use clap::Parser;
+use policy_audit::cli::{Cli, ColorChoice, Command, FailOn, PackArg, RulesCommand};
+use policy_audit::rules::{self, RulePack, Severity};
+use policy_audit::{audit, examples, ingest, report, AuditRequest};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Exit codes, as fixed in CONTRACTS.md.
+const OK: u8 = 0;
+const GAPS: u8 = 1;
+const ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ERROR
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Audit(args) => {
+            let pack = match load_pack(&args.rules) {
+                Ok(p) => p,
+                Err(code) => return Ok(code),
+            };
+            if args.waivers.is_some() || args.config.is_some() {
+                eprintln!("note: --waivers and --config are not read by this version");
+            }
+            let paths = if args.paths.is_empty() {
+                vec![std::path::PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            let request = AuditRequest {
+                paths,
+                portfolio: args.portfolio,
+                as_of: args
+                    .as_of
+                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+                fail_on: match args.fail_on {
+                    FailOn::Must => Some(Severity::Must),
+                    FailOn::Should => Some(Severity::Should),
+                    FailOn::May => Some(Severity::May),
+                    FailOn::Never => None,
+                },
+                max_bytes: args.max_file_mb.saturating_mul(1024 * 1024),
+            };
+            let run = audit(&pack, &request).map_err(anyhow::Error::msg)?;
+            let written = report::write_all(&run.report, &pack, &args.format, &args.out)?;
+            if !args.quiet {
+                let color = match args.color {
+                    ColorChoice::Always => true,
+                    ColorChoice::Never => false,
+                    ColorChoice::Auto => {
+                        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    }
+                };
+                let mut err = std::io::stderr().lock();
+                report::terminal::summary(
+                    &run.report,
+                    &written,
+                    &report::terminal::Style { color },
+                    &mut err,
+                )?;
+            }
+            Ok(if !run.read_errors.is_empty() {
+                ERROR
+            } else if run.failed() {
+                GAPS
+            } else {
+                OK
+            })
+        }
+        Command::Rules(cmd) => rules_command(cmd),
+        Command::Extract { file, json } => extract(&file, json),
+    }
+}
+
+/// The built-in pack, or the given rule files; on errors, print them all.
+fn load_pack(paths: &[std::path::PathBuf]) -> std::result::Result<RulePack, u8> {
+    let loaded = if paths.is_empty() {
+        rules::load_builtin()
+    } else {
+        rules::load_paths(paths)
+    };
+    loaded.map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("error: {e}");
+        }
+        eprintln!("{} error(s) in the rule pack", errors.0.len());
+        ERROR
+    })
+}
+
+fn rules_command(cmd: RulesCommand) -> Result<u8> {
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        RulesCommand::List(PackArg { rules }) => {
+            let Ok(pack) = load_pack(&rules) else {
+                return Ok(ERROR);
+            };
+            writeln!(
+                out,
+                "{} {} — {} rules",
+                pack.name,
+                pack.version,
+                pack.rules.len()
+            )?;
+            for r in &pack.rules {
+                writeln!(out, "{:<24} {:<6} {}", r.id, r.severity.name(), r.title)?;
+            }
+            Ok(OK)
+        }
+        RulesCommand::Show { id, pack } => {
+            let Ok(pack) = load_pack(&pack.rules) else {
+                return Ok(ERROR);
+            };
+            let Some(r) = pack.rules.iter().find(|r| r.id.eq_ignore_ascii_case(&id)) else {
+                eprintln!(
+                    "error: no rule `{id}` in {} (see `policy-audit rules list`)",
+                    pack.name
+                );
+                return Ok(ERROR);
+            };
+            writeln!(out, "{} ({}) — {}", r.id, r.severity.name(), r.title)?;
+            writeln!(out, "defined at {}", r.origin)?;
+            writeln!(
+                out,
+                "source: {} — {}\n",
+                r.source_document, r.source_section
+            )?;
+            writeln!(out, "{}\n", r.description)?;
+            writeln!(out, "Elements (met = all found, partial = some):")?;
+            for e in &r.elements {
+                writeln!(out, "  {} — {}", e.id, e.description)?;
+                for t in e.searched_terms(&pack.phrases) {
+                    writeln!(out, "      looks for: {t}")?;
+                }
+            }
+            writeln!(out, "\nRemediation:\n{}", r.remediation)?;
+            Ok(OK)
+        }
+        RulesCommand::Check { files } => {
+            let pack = load_pack(&files);
+            match pack {
+                Ok(p) => {
+                    writeln!(out, "ok: {} rules, no errors", p.rules.len())?;
+                    Ok(OK)
+                }
+                Err(code) => Ok(code),
+            }
+        }
+        RulesCommand::Test(PackArg { rules }) => {
+            let Ok(pack) = load_pack(&rules) else {
+                return Ok(ERROR);
+            };
+            let today = chrono::Local::now().date_naive();
+            let run = examples::run(&pack, today);
+            for f in &run.failures {
+                writeln!(
+                    out,
+                    "FAIL {} {} example {}: expected {}, got {}\n    {}",
+                    f.rule,
+                    f.expected.name(),
+                    f.index,
+                    f.expected.name(),
+                    f.got.name(),
+                    f.text.trim().replace('\n', "\n    ")
+                )?;
+            }
+            for id in &run.thin {
+                writeln!(
+                    out,
+                    "warning: {id} has fewer than two `met` or two `missing` examples"
+                )?;
+            }
+            writeln!(
+                out,
+                "{} rules, {} examples: {} passed, {} failed",
+                pack.rules.len(),
+                run.checked,
+                run.checked - run.failures.len(),
+                run.failures.len()
+            )?;
+            Ok(if run.failures.is_empty() { OK } else { GAPS })
+        }
+    }
+}
+
+fn extract(file: &std::path::Path, json: bool) -> Result<u8> {
+    let Some(format) = file
+        .extension()
+        .and_then(|e| policy_audit::document::Format::from_extension(&e.to_string_lossy()))
+    else {
+        eprintln!(
+            "error: {}: format not supported (supported: .md, .txt)",
+            file.display()
+        );
+        return Ok(ERROR);
+    };
+    let doc = match ingest::read(file, format, ingest::DEFAULT_MAX_BYTES) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return Ok(ERROR);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(OK);
+    }
+    writeln!(
+        out,
+        "{} — {} ({}, {} words)",
+        doc.path.display(),
+        doc.title,
+        doc.kind,
+        doc.words()
+    )?;
+    for b in &doc.blocks {
+        let path = if b.heading_path.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", b.heading_path.join(" › "))
+        };
+        let kind = match b.kind {
+            policy_audit::document::BlockKind::Heading(level) => format!("heading {level}"),
+            k => k.name().to_string(),
+        };
+        writeln!(
+            out,
+            "line {:>4}  {:<10}{path}\n           {}",
+            b.first_line(),
+            kind,
+            b.text
+        )?;
+    }
+    Ok(OK)
+}

@@ -1,0 +1,159 @@
+//! `index.html`: a self-contained report (CSS inline, no external requests), rendered with
+//! Handlebars. Policy and rule text is escaped by the template engine; rule remediation is
+//! Markdown rendered by comrak with raw HTML escaped, so neither can inject script.
+
+use crate::audit::{Finding, OrgAudit, Report};
+use crate::engine::Status;
+use crate::rules::{RulePack, Severity};
+use anyhow::{Context, Result};
+use handlebars::Handlebars;
+use serde::Serialize;
+use std::io::Write;
+
+const TEMPLATE: &str = include_str!("../../templates/report.hbs");
+const CSS: &str = include_str!("../../templates/report.css");
+
+#[derive(Serialize)]
+struct Page<'a> {
+    title: String,
+    as_of: &'a str,
+    tool_version: &'a str,
+    pack: String,
+    css: &'a str,
+    organisations: Vec<OrgView<'a>>,
+    several: bool,
+}
+
+#[derive(Serialize)]
+struct OrgView<'a> {
+    org: &'a OrgAudit,
+    anchor: String,
+    verdict: &'static str,
+    score_percent: u32,
+    severity_rows: Vec<SeverityRow>,
+    must_gaps: Vec<&'a Finding>,
+    findings: Vec<FindingView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SeverityRow {
+    severity: &'static str,
+    met: usize,
+    partial: usize,
+    missing: usize,
+    other: usize,
+}
+
+#[derive(Serialize)]
+struct FindingView<'a> {
+    f: &'a Finding,
+    anchor: String,
+    status: &'static str,
+    status_label: &'static str,
+    is_gap: bool,
+    remediation_html: String,
+}
+
+pub fn emit(report: &Report, pack: &RulePack, w: &mut dyn Write) -> Result<()> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_template_string("report", TEMPLATE)
+        .context("the report template is invalid")?;
+    let organisations: Vec<OrgView> = report
+        .organisations
+        .iter()
+        .enumerate()
+        .map(|(i, org)| org_view(org, i))
+        .collect();
+    let title = match organisations.as_slice() {
+        [one] => format!("{} — policy audit", one.org.name),
+        _ => "Policy audit".to_string(),
+    };
+    let page = Page {
+        title,
+        as_of: &report.as_of,
+        tool_version: report.tool.version,
+        pack: format!("{} {}", pack.name, pack.version),
+        css: CSS,
+        several: organisations.len() > 1,
+        organisations,
+    };
+    hb.render_to_write("report", &page, w)
+        .context("cannot render the HTML report")?;
+    Ok(())
+}
+
+fn org_view(org: &OrgAudit, index: usize) -> OrgView<'_> {
+    let severity_rows = [Severity::Must, Severity::Should, Severity::May]
+        .into_iter()
+        .map(|sev| {
+            let of = |status: Status| {
+                org.findings
+                    .iter()
+                    .filter(|f| f.severity == sev && f.status == status)
+                    .count()
+            };
+            SeverityRow {
+                severity: sev.name(),
+                met: of(Status::Met),
+                partial: of(Status::Partial),
+                missing: of(Status::Missing),
+                other: of(Status::Waived) + of(Status::NotApplicable),
+            }
+        })
+        .collect();
+    OrgView {
+        org,
+        anchor: format!("org-{}", index + 1),
+        verdict: if org.summary.passed { "pass" } else { "fail" },
+        score_percent: (org.summary.score * 100.0).round() as u32,
+        severity_rows,
+        must_gaps: org
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Must && f.status.is_gap())
+            .collect(),
+        findings: org
+            .findings
+            .iter()
+            .map(|f| FindingView {
+                f,
+                anchor: format!("org-{}-{}", index + 1, f.rule),
+                status: f.status.name(),
+                status_label: status_label(f.status),
+                is_gap: f.status.is_gap(),
+                remediation_html: markdown_to_safe_html(&f.remediation),
+            })
+            .collect(),
+    }
+}
+
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Met => "Met",
+        Status::Partial => "Partly met",
+        Status::Missing => "Missing",
+        Status::Waived => "Waived",
+        Status::NotApplicable => "Not applicable",
+    }
+}
+
+/// Markdown → HTML with any raw HTML escaped and unsafe link schemes dropped.
+pub fn markdown_to_safe_html(markdown: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.render.escape = true;
+    options.render.r#unsafe = false;
+    comrak::markdown_to_html(markdown, &options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remediation_markdown_cannot_carry_script() {
+        let html = markdown_to_safe_html("Hi <script>alert(1)</script> [x](javascript:alert(1))");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+}

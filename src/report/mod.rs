@@ -1,0 +1,61 @@
+//! Report files. Each emitter writes to a `&mut dyn Write` and never prints; `write_all` puts
+//! each file in place atomically (a temporary file in the same folder, then a rename).
+
+mod html;
+mod json;
+pub mod terminal;
+
+use crate::audit::Report;
+use crate::cli::ReportFormat;
+use crate::rules::RulePack;
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Write every requested format into `out`; returns the files written.
+pub fn write_all(
+    report: &Report,
+    pack: &RulePack,
+    formats: &[ReportFormat],
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut formats = formats.to_vec();
+    formats.sort();
+    formats.dedup();
+    let mut written = Vec::new();
+    for format in formats {
+        let (name, emit): (&str, fn(&Report, &RulePack, &mut dyn Write) -> Result<()>) =
+            match format {
+                ReportFormat::Html => ("index.html", html::emit),
+                ReportFormat::Json => ("report.json", json::emit),
+                other => bail!(
+                "the `{}` report format is not available in this version (available: html, json)",
+                format!("{other:?}").to_lowercase()
+            ),
+            };
+        let path = out.join(name);
+        write_atomically(&path, |w| emit(report, pack, w))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Write a file so that readers see either the old file or the whole new one.
+pub fn write_atomically(
+    path: &Path,
+    emit: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    {
+        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+        emit(&mut buffered)?;
+        buffered.flush()?;
+    }
+    tmp.as_file().sync_all().ok();
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

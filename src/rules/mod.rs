@@ -1,0 +1,132 @@
+//! Rule packs: YAML files → validated, compiled rules. All regexes and phrase automata are built
+//! here, once; matching (in `engine`) only matches.
+
+mod compile;
+mod load;
+mod phrases;
+pub mod schema;
+
+use crate::document::DocKind;
+use regex::Regex;
+use std::fmt;
+
+pub use load::{load_builtin, load_paths, load_sources, BUILTIN_FILES};
+pub use phrases::{PhraseIndex, SetHits, SetId};
+pub use schema::{Scope, Severity};
+
+/// A validated, compiled rule pack.
+pub struct RulePack {
+    pub name: String,
+    pub version: String,
+    pub rules: Vec<Rule>,
+    pub phrases: PhraseIndex,
+    /// Pack-wide exclusions (scope-outs, negations).
+    pub exclude: Option<SetId>,
+}
+
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub description: String,
+    pub source_document: String,
+    pub source_section: String,
+    /// `None` = every document kind.
+    pub applies_to: Option<Vec<DocKind>>,
+    pub elements: Vec<Element>,
+    pub remediation: String,
+    pub examples: Examples,
+    /// "file:line" of the rule's definition.
+    pub origin: String,
+}
+
+pub struct Element {
+    pub id: String,
+    pub description: String,
+    pub alternatives: Vec<Pattern>,
+    pub under: Option<SetId>,
+    pub unless: Option<SetId>,
+    pub at_least: usize,
+    pub date: Option<DateCheck>,
+}
+
+pub enum Pattern {
+    Phrases(SetId),
+    Regex(Regex),
+    Near {
+        sets: Vec<SetId>,
+        within: usize,
+        scope: Scope,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DateCheck {
+    pub max_age_months: Option<u32>,
+}
+
+#[derive(Default)]
+pub struct Examples {
+    pub met: Vec<String>,
+    pub partial: Vec<String>,
+    pub missing: Vec<String>,
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+impl Element {
+    /// The words and patterns this element looks for, for reports and `rules show`.
+    pub fn searched_terms(&self, phrases: &PhraseIndex) -> Vec<String> {
+        let mut terms = Vec::new();
+        for alt in &self.alternatives {
+            match alt {
+                Pattern::Phrases(set) => terms.extend(phrases.phrases(*set).iter().cloned()),
+                Pattern::Regex(re) => terms.push(format!("/{}/", re.as_str())),
+                Pattern::Near { sets, within, .. } => {
+                    let groups: Vec<String> = sets
+                        .iter()
+                        .map(|s| format!("({})", phrases.phrases(*s).join(" | ")))
+                        .collect();
+                    terms.push(format!("{} within {within} words", groups.join(" + ")));
+                }
+            }
+        }
+        terms
+    }
+}
+
+/// One mistake in a rule file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RuleError {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// Every mistake found in a rule pack.
+#[derive(Debug)]
+pub struct RuleErrors(pub Vec<RuleError>);
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RuleErrors {}
