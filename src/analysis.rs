@@ -125,7 +125,7 @@ impl Analyzer {
         let mut extra = None;
         if let Some(base) = w.strip_suffix("n't") {
             let base = match base {
-                "won" => "will",
+                "wo" | "won" => "will",
                 "can" | "ca" => "can",
                 "shan" => "shall",
                 b => b,

@@ -17,12 +17,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(code) => code,
+        // `policy-audit extract FILE | head` closing the pipe early is not an error.
+        Err(e) if is_broken_pipe(&e) => OK,
         Err(e) => {
             eprintln!("error: {e:#}");
             ERROR
         }
     };
     ExitCode::from(code)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn run(cli: Cli) -> Result<u8> {

@@ -223,3 +223,78 @@ impl BlockBuilder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(source: &str) -> Document {
+        parse(Path::new("policy.md"), source)
+    }
+
+    #[test]
+    fn blocks_keep_their_lines_and_heading_path() {
+        let d = doc("# Policy\n\n## 5. Reporting\n\nStaff must report\nabuse **promptly**.\n\n- to the DSL\n- or the Head\n");
+        let texts: Vec<(&str, usize, Vec<String>)> = d
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.first_line(), b.heading_path.clone()))
+            .collect();
+        assert_eq!(texts[0], ("Policy", 1, vec![]));
+        assert_eq!(texts[1], ("5. Reporting", 3, vec!["Policy".to_string()]));
+        assert_eq!(texts[2].0, "Staff must report abuse promptly.");
+        assert_eq!(
+            texts[2].2,
+            vec!["Policy".to_string(), "5. Reporting".to_string()]
+        );
+        let para = &d.blocks[2];
+        assert_eq!(para.line_at(0), 5);
+        assert_eq!(para.line_at(para.text.find("abuse").unwrap()), 6);
+        assert_eq!(d.blocks[3].text, "to the DSL");
+        assert_eq!(d.blocks[4].first_line(), 9);
+    }
+
+    #[test]
+    fn front_matter_gives_title_kind_and_located_fields() {
+        let d = doc("---\ntitle: Staff Social Media Policy\nkind: social-media\nowner: Head of HR\n---\n# Ignored title\n\nText.\n");
+        assert_eq!(d.title, "Staff Social Media Policy");
+        assert_eq!(d.kind, DocKind::SocialMedia);
+        assert_eq!(d.metadata.owner.as_deref(), Some("Head of HR"));
+        let owner = d
+            .blocks
+            .iter()
+            .find(|b| b.kind == BlockKind::Metadata)
+            .unwrap();
+        assert_eq!(owner.text, "owner: Head of HR");
+        assert_eq!(owner.first_line(), 4);
+        let text = d.blocks.iter().find(|b| b.text == "Text.").unwrap();
+        assert_eq!(text.first_line(), 8);
+    }
+
+    #[test]
+    fn tables_become_rows_and_nested_lists_keep_their_lead_in() {
+        let d = doc("| Role | Contact |\n|---|---|\n| DSL | Ms Shah |\n\n1. Staff must:\n   - keep evidence\n   - report it\n");
+        let texts: Vec<&str> = d.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Role | Contact",
+                "DSL | Ms Shah",
+                "Staff must:",
+                "keep evidence",
+                "report it"
+            ]
+        );
+        assert_eq!(d.blocks[1].first_line(), 3);
+    }
+
+    #[test]
+    fn kind_falls_back_to_title_then_file_name() {
+        assert_eq!(
+            doc("# Anti-Bullying Policy\n\nText.").kind,
+            DocKind::AntiBullying
+        );
+        let d = parse(Path::new("acceptable-use.md"), "# Our Rules\n\nText.");
+        assert_eq!(d.kind, DocKind::AcceptableUse);
+    }
+}

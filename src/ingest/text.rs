@@ -56,50 +56,55 @@ fn check_text(text: String) -> Result<String, ReadError> {
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
-/// Plain text: blank lines separate paragraphs; bullets and numbered lines are list items;
-/// short unpunctuated lines standing alone are headings.
+/// Plain text: blank lines separate paragraphs; bullets, numbered lines and "Label: value"
+/// lines are blocks of their own; short unpunctuated lines standing alone are headings. The
+/// first group of short lines is the title block (its last line is the title).
 pub fn parse(path: &Path, source: &str) -> Document {
     let mut builder = BlockBuilder::new(Vec::new());
     let mut title: Option<String> = None;
-    let lines: Vec<&str> = source.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i].trim();
-        if line.is_empty() {
+    for (index, group) in groups(source).into_iter().enumerate() {
+        let all_short = group.iter().all(|(_, l)| looks_like_heading(l));
+        if index == 0 && all_short && group.len() <= 4 {
+            let (last_line, last) = group[group.len() - 1];
+            for &(n, line) in &group[..group.len() - 1] {
+                builder.start(BlockKind::Paragraph);
+                builder.push_text(line, n);
+                builder.finish();
+            }
+            builder.start(BlockKind::Heading(1));
+            builder.push_text(last, last_line);
             builder.finish();
-            i += 1;
+            title = Some(last.to_string());
             continue;
         }
-        let prev_blank = i == 0 || lines[i - 1].trim().is_empty();
-        let next_blank = lines.get(i + 1).is_none_or(|l| l.trim().is_empty());
-        if prev_blank && next_blank && looks_like_heading(line) {
+        if group.len() == 1 && all_short {
+            let (n, line) = group[0];
+            builder.start(BlockKind::Heading(heading_level(line)));
+            builder.push_text(line, n);
             builder.finish();
-            let level = if title.is_none() {
-                1
-            } else {
-                heading_level(line)
-            };
-            if title.is_none() {
-                title = Some(line.to_string());
-            }
-            builder.start(BlockKind::Heading(level));
-            builder.push_text(line, i + 1);
-            builder.finish();
-        } else if let Some(item) = list_item_text(line) {
-            builder.finish();
-            builder.start(BlockKind::ListItem);
-            builder.push_text(item, i + 1);
-        } else {
-            if !builder_has_block(&builder) {
-                builder.start(BlockKind::Paragraph);
-            } else {
-                builder.separate(" ");
-            }
-            builder.push_text(line, i + 1);
+            continue;
         }
-        i += 1;
+        for (n, line) in group {
+            if let Some(item) = list_item_text(line) {
+                builder.finish();
+                builder.start(BlockKind::ListItem);
+                builder.push_text(item, n);
+            } else if is_label_line(line) {
+                builder.finish();
+                builder.start(BlockKind::Paragraph);
+                builder.push_text(line, n);
+                builder.finish();
+            } else {
+                if builder.is_open() {
+                    builder.separate(" ");
+                } else {
+                    builder.start(BlockKind::Paragraph);
+                }
+                builder.push_text(line, n);
+            }
+        }
+        builder.finish();
     }
-    builder.finish();
     let metadata = Metadata::default();
     let title = title.unwrap_or_else(|| title_from_path(path));
     let kind = kind_of(&metadata, &title, path);
@@ -113,14 +118,37 @@ pub fn parse(path: &Path, source: &str) -> Document {
     }
 }
 
-fn builder_has_block(builder: &BlockBuilder) -> bool {
-    builder.is_open()
+/// Runs of non-blank lines, each line with its 1-based number, trimmed.
+fn groups(source: &str) -> Vec<Vec<(usize, &str)>> {
+    let mut groups: Vec<Vec<(usize, &str)>> = vec![Vec::new()];
+    for (i, line) in source.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !groups.last().is_some_and(Vec::is_empty) {
+                groups.push(Vec::new());
+            }
+        } else if let Some(group) = groups.last_mut() {
+            group.push((i + 1, line));
+        }
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// "Policy owner: Head of HR", "Last reviewed: 6 October 2025".
+fn is_label_line(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(label, value)| {
+        let words = label.split_whitespace().count();
+        (1..=4).contains(&words)
+            && label.chars().next().is_some_and(char::is_uppercase)
+            && !value.trim().is_empty()
+    })
 }
 
 fn looks_like_heading(line: &str) -> bool {
     let words = line.split_whitespace().count();
     let last = line.chars().last().unwrap_or('.');
-    words <= 12 && !matches!(last, '.' | ',' | ';' | ':' | '?' | '!') || words <= 12 && last == ':'
+    words <= 12 && !matches!(last, '.' | ',' | ';' | '?' | '!')
 }
 
 /// "3. Scope" is level 2, "3.1 Staff" level 3; anything else level 2.
