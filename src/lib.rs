@@ -21,6 +21,7 @@ use audit::{DocEntry, OrgAudit, PackInfo, Report, Tool};
 use chrono::NaiveDate;
 use corpus::Source;
 use document::Document;
+use rayon::prelude::*;
 use rules::{RulePack, Severity};
 use std::path::PathBuf;
 
@@ -93,7 +94,7 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
             }
         }
         let prepared: Vec<engine::Prepared> = docs
-            .iter()
+            .par_iter()
             .map(|d| engine::prepare(d, pack, &analyzer))
             .collect();
         let outcomes = engine::evaluate(pack, &prepared, request.as_of);

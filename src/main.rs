@@ -61,6 +61,12 @@ fn run(cli: Cli) -> Result<u8> {
                 },
                 max_bytes: args.max_file_mb.saturating_mul(1024 * 1024),
             };
+            if let Some(jobs) = args.jobs {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(jobs.max(1))
+                    .build_global()
+                    .ok();
+            }
             let run = audit(&pack, &request).map_err(anyhow::Error::msg)?;
             let written = report::write_all(&run.report, &pack, &args.format, &args.out)?;
             if !args.quiet {

@@ -266,7 +266,7 @@ fn alternative_sentences(alt: &Pattern, pb: &PreparedBlock, text: &str) -> Vec<u
             };
             let windows: Vec<Range<usize>> = match scope {
                 Scope::Sentence => a.sentences.iter().map(|s| s.tokens.clone()).collect(),
-                Scope::Block => vec![0..a.tokens.len()],
+                Scope::Block => std::iter::once(0..a.tokens.len()).collect(),
             };
             let mut found = Vec::new();
             for window in windows {

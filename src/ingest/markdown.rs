@@ -36,10 +36,8 @@ pub fn parse(path: &Path, source: &str) -> Document {
                     builder.separate(" ");
                 }
             }
-            Event::End(TagEnd::Paragraph) => {
-                if builder.kind == Some(BlockKind::Paragraph) {
-                    builder.finish();
-                }
+            Event::End(TagEnd::Paragraph) if builder.kind == Some(BlockKind::Paragraph) => {
+                builder.finish()
             }
             Event::Start(Tag::CodeBlock(_)) => builder.start(BlockKind::Paragraph),
             Event::End(TagEnd::CodeBlock) => builder.finish(),

@@ -12,6 +12,9 @@ use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// An emitter: the report (and the pack it was judged against) → bytes.
+type Emitter = fn(&Report, &RulePack, &mut dyn Write) -> Result<()>;
+
 /// Write every requested format into `out`; returns the files written.
 pub fn write_all(
     report: &Report,
@@ -25,15 +28,14 @@ pub fn write_all(
     formats.dedup();
     let mut written = Vec::new();
     for format in formats {
-        let (name, emit): (&str, fn(&Report, &RulePack, &mut dyn Write) -> Result<()>) =
-            match format {
-                ReportFormat::Html => ("index.html", html::emit),
-                ReportFormat::Json => ("report.json", json::emit),
-                other => bail!(
+        let (name, emit): (&str, Emitter) = match format {
+            ReportFormat::Html => ("index.html", html::emit),
+            ReportFormat::Json => ("report.json", json::emit),
+            other => bail!(
                 "the `{}` report format is not available in this version (available: html, json)",
                 format!("{other:?}").to_lowercase()
             ),
-            };
+        };
         let path = out.join(name);
         write_atomically(&path, |w| emit(report, pack, w))?;
         written.push(path);

@@ -140,7 +140,7 @@ impl Compiler<'_> {
         })
     }
 
-    fn element(&mut self, raw: &RawElement, rule_at: &Location) -> Option<Element> {
+    fn element(&mut self, raw: &RawElement) -> Option<Element> {
         let mut alternatives = Vec::new();
         let mut ok = true;
         let shorthand = RawPattern {
@@ -204,7 +204,6 @@ impl Compiler<'_> {
                 ok = false;
             }
         }
-        let _ = rule_at;
         ok.then(|| Element {
             id: raw.id.value.clone(),
             description: raw.description.trim().to_string(),
@@ -264,7 +263,7 @@ impl Compiler<'_> {
                     ),
                 );
             }
-            if let Some(e) = self.element(raw_element, &at) {
+            if let Some(e) = self.element(raw_element) {
                 elements.push(e);
             }
         }
