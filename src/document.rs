@@ -155,7 +155,7 @@ impl Block {
     /// The 1-based source line of a byte offset in `text`.
     pub fn line_at(&self, offset: usize) -> usize {
         let i = self.lines.partition_point(|l| l.offset <= offset);
-        self.lines[i.saturating_sub(1)].line
+        self.lines.get(i.saturating_sub(1)).map_or(1, |l| l.line)
     }
 
     pub fn first_line(&self) -> usize {

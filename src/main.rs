@@ -160,6 +160,20 @@ fn rules_command(cmd: RulesCommand) -> Result<u8> {
                 }
             }
             writeln!(out, "\nRemediation:\n{}", r.remediation)?;
+            let groups = [
+                ("met", &r.examples.met),
+                ("partial", &r.examples.partial),
+                ("missing", &r.examples.missing),
+            ];
+            for (status, texts) in groups {
+                for text in texts.iter() {
+                    writeln!(
+                        out,
+                        "\nExample ({status}):\n    {}",
+                        text.trim().replace('\n', "\n    ")
+                    )?;
+                }
+            }
             Ok(OK)
         }
         RulesCommand::Check { files } => {

@@ -75,3 +75,43 @@ pub fn title_from_path(path: &Path) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_inputs_are_read_or_refused_without_panicking() {
+        let cases: [&[u8]; 12] = [
+            b"---\ntitle: [unclosed\n---\nBody text here.",
+            b"---\nowner: x\n",
+            b"---\n---\n",
+            b"| | |\n|-|-|\n| | |\n\n> > > - - - deep\n",
+            b"line one\rline two\r\rnew para\r",
+            b"\xef\xbb\xbf",
+            b"  \n\t\n",
+            b"# \n\n## \n\n- \n",
+            b"text \xe2\x80 broken utf8 \x96 dash",
+            b"\xff\xfe",
+            b"a\x00b",
+            b"1. a\n   1. b\n      1. c\n         - d\n\n           e\n",
+        ];
+        for bytes in cases {
+            for format in [Format::Markdown, Format::Text] {
+                if let Ok(doc) = parse(Path::new("x.md"), format, bytes) {
+                    for b in &doc.blocks {
+                        assert!(!b.text.is_empty());
+                        let _ = b.line_at(b.text.len());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_refused_with_a_reason() {
+        let err = |bytes: &[u8]| parse(Path::new("x.md"), Format::Markdown, bytes).err();
+        assert_eq!(err(b""), Some(ReadError::Empty));
+        assert_eq!(err(b"a\x00b\x00c"), Some(ReadError::Binary));
+    }
+}

@@ -62,7 +62,8 @@ impl Compiler<'_> {
             }
             return None;
         }
-        match self.phrases.add(&self.analyzer, &phrases) {
+        let written = list.iter().map(|i| i.value.trim().to_string()).collect();
+        match self.phrases.add(&self.analyzer, &phrases, written) {
             Ok(id) if ok => Some(id),
             Ok(_) => None,
             Err(empty) => {

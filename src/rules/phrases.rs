@@ -14,15 +14,21 @@ pub type SetHits = HashMap<SetId, Vec<Range<usize>>>;
 
 #[derive(Default)]
 pub struct PhraseBuilder {
-    /// The phrases of each set, as written (for reports).
+    /// The phrases of each set as the author wrote them, `@name` unexpanded (for reports).
     sets: Vec<Vec<String>>,
     /// " stem stem " → (sets it belongs to, number of words).
     patterns: BTreeMap<String, (Vec<SetId>, usize)>,
 }
 
 impl PhraseBuilder {
-    /// Add a set of phrases; returns its id, or the phrases that have no words.
-    pub fn add(&mut self, analyzer: &Analyzer, phrases: &[String]) -> Result<SetId, Vec<String>> {
+    /// Add a set of phrases (`written` is how the author wrote them, for display); returns its
+    /// id, or the phrases that have no words.
+    pub fn add(
+        &mut self,
+        analyzer: &Analyzer,
+        phrases: &[String],
+        written: Vec<String>,
+    ) -> Result<SetId, Vec<String>> {
         let id = self.sets.len();
         let mut empty = Vec::new();
         for phrase in phrases {
@@ -53,7 +59,7 @@ impl PhraseBuilder {
                 }
             }
         }
-        self.sets.push(phrases.to_vec());
+        self.sets.push(written);
         if empty.is_empty() {
             Ok(id)
         } else {
