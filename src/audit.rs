@@ -1,7 +1,6 @@
 //! Findings → one audit per organisation: the report model every emitter reads.
 
-use crate::document::Document;
-use crate::engine::{RuleOutcome, Status};
+use crate::engine::{Prepared, RuleOutcome, Status};
 use crate::rules::Severity;
 use serde::Serialize;
 
@@ -103,7 +102,7 @@ pub fn fails(severity: Severity, status: Status, fail_on: Option<Severity>) -> b
 }
 
 /// Build one organisation's findings from the engine's outcomes.
-pub fn findings(outcomes: &[RuleOutcome], docs: &[&Document]) -> Vec<Finding> {
+pub fn findings(outcomes: &[RuleOutcome], docs: &[Prepared]) -> Vec<Finding> {
     outcomes
         .iter()
         .map(|o| {
@@ -114,11 +113,12 @@ pub fn findings(outcomes: &[RuleOutcome], docs: &[&Document]) -> Vec<Finding> {
                     if seen == EVIDENCE_PER_ELEMENT {
                         break;
                     }
-                    let doc = docs[hit.doc];
+                    let prepared = &docs[hit.doc];
+                    let doc = prepared.doc;
                     let block = &doc.blocks[hit.block];
-                    let raw = &block.text[hit.start..hit.end];
+                    let raw = &prepared.blocks[hit.block].text[hit.start..hit.end];
                     let lead = raw.len() - raw.trim_start().len();
-                    let line = block.line_at(hit.start + lead);
+                    let line = prepared.line_at(hit.block, hit.start + lead);
                     let item = Evidence {
                         document: doc.path.display().to_string(),
                         line,

@@ -147,6 +147,10 @@ pub struct Block {
     /// Indices (into `Document::blocks`) of the headings in `heading_path`.
     #[serde(skip)]
     pub heading_blocks: Vec<usize>,
+    /// For a list item: the block that introduces its list ("Staff must not:"), read together
+    /// with the item when matching, so "not" and "bully colleagues online" meet in one sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_in: Option<usize>,
     /// Line starts, sorted by offset; the first has offset 0.
     pub lines: Vec<LineStart>,
 }

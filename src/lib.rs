@@ -98,8 +98,7 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
             .map(|d| engine::prepare(d, pack, &analyzer))
             .collect();
         let outcomes = engine::evaluate(pack, &prepared, request.as_of);
-        let doc_refs: Vec<&Document> = docs.iter().collect();
-        let findings = audit::findings(&outcomes, &doc_refs);
+        let findings = audit::findings(&outcomes, &prepared);
         let summary = audit::summarise(&findings, request.fail_on);
         organisations.push(OrgAudit {
             name: organisation_name(&org.path, &docs),

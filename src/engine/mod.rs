@@ -44,6 +44,10 @@ pub struct Prepared<'d> {
 }
 
 pub struct PreparedBlock {
+    /// The text matched: the block's own, or for a list item its lead-in, a space, then its own.
+    pub text: String,
+    /// (lead-in block, length of the lead-in prefix in `text`), when there is one.
+    pub lead: Option<(usize, usize)>,
     pub analysed: Analysed,
     pub hits: SetHits,
     pub dates: Vec<NaiveDate>,
@@ -54,16 +58,36 @@ pub fn prepare<'d>(doc: &'d Document, pack: &RulePack, analyzer: &Analyzer) -> P
         .blocks
         .iter()
         .map(|b| {
-            let analysed = analyzer.analyse(&b.text);
+            let (text, lead) = match b.lead_in.and_then(|i| doc.blocks.get(i).map(|l| (i, l))) {
+                Some((i, lead)) => (
+                    format!("{} {}", lead.text, b.text),
+                    Some((i, lead.text.len() + 1)),
+                ),
+                None => (b.text.clone(), None),
+            };
+            let analysed = analyzer.analyse(&text);
             let hits = pack.phrases.find(&analysed);
             PreparedBlock {
+                dates: dates::find_dates(&text),
+                text,
+                lead,
                 analysed,
                 hits,
-                dates: dates::find_dates(&b.text),
             }
         })
         .collect();
     Prepared { doc, blocks }
+}
+
+impl Prepared<'_> {
+    /// The source line of byte `offset` in block `b`'s matched text.
+    pub fn line_at(&self, b: usize, offset: usize) -> usize {
+        match self.blocks[b].lead {
+            Some((lead, len)) if offset < len => self.doc.blocks[lead].line_at(offset),
+            Some((_, len)) => self.doc.blocks[b].line_at(offset - len),
+            None => self.doc.blocks[b].line_at(offset),
+        }
+    }
 }
 
 /// Where an element matched: a sentence of a block of a document.
@@ -191,7 +215,7 @@ fn element_hits(
                 }
             }
             for (a, alt) in element.alternatives.iter().enumerate() {
-                for sentence in alternative_sentences(alt, pb, &block.text) {
+                for sentence in alternative_sentences(alt, pb) {
                     let excluded = [element.unless, pack.exclude]
                         .into_iter()
                         .flatten()
@@ -237,7 +261,7 @@ fn in_sentence(pb: &PreparedBlock, set: SetId, s: usize) -> bool {
 }
 
 /// The sentences of a block where one alternative matches.
-fn alternative_sentences(alt: &Pattern, pb: &PreparedBlock, text: &str) -> Vec<usize> {
+fn alternative_sentences(alt: &Pattern, pb: &PreparedBlock) -> Vec<usize> {
     let a = &pb.analysed;
     if a.sentences.is_empty() {
         return Vec::new();
@@ -249,7 +273,7 @@ fn alternative_sentences(alt: &Pattern, pb: &PreparedBlock, text: &str) -> Vec<u
             .map(|hits| hits.iter().map(|h| a.sentence_of_token(h.start)).collect())
             .unwrap_or_default(),
         Pattern::Regex(re) => re
-            .find_iter(text)
+            .find_iter(&pb.text)
             .map(|m| a.sentence_of_byte(m.start()))
             .collect(),
         Pattern::Near {

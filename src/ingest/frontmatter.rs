@@ -76,6 +76,7 @@ pub fn split(source: &str) -> Option<FrontMatter> {
             text,
             heading_path: Vec::new(),
             heading_blocks: Vec::new(),
+            lead_in: None,
             lines: vec![LineStart { offset: 0, line }],
         })
         .collect();

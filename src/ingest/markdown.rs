@@ -108,6 +108,9 @@ pub struct BlockBuilder {
     headings: Vec<(u8, usize)>,
     /// Enclosing list items whose text was flushed when a nested list began.
     depth: usize,
+    /// The latest block ending in ':' that list items may continue, with its level
+    /// (0 for a paragraph, n + 1 for a list item at depth n).
+    lead: Option<(usize, usize)>,
 }
 
 impl BlockBuilder {
@@ -119,6 +122,7 @@ impl BlockBuilder {
             lines: Vec::new(),
             headings: Vec::new(),
             depth: 0,
+            lead: None,
         }
     }
 
@@ -133,10 +137,11 @@ impl BlockBuilder {
     /// Begin a block; text gathered so far (a list item's lead-in before a nested list) is kept
     /// as its own block.
     pub fn start(&mut self, kind: BlockKind) {
-        if self.kind.is_some() {
+        let nested = self.kind.is_some();
+        self.flush();
+        if nested {
             self.depth += 1;
         }
-        self.flush();
         self.kind = Some(kind);
     }
 
@@ -204,6 +209,22 @@ impl BlockBuilder {
                 self.headings.pop();
             }
         }
+        let index = self.blocks.len();
+        let text = trimmed.trim_start().to_string();
+        let lead_in = match kind {
+            BlockKind::ListItem => self
+                .lead
+                .filter(|&(_, level)| level <= self.depth)
+                .map(|(i, _)| i),
+            _ => None,
+        };
+        let introduces = text.ends_with(':');
+        match kind {
+            BlockKind::ListItem if introduces => self.lead = Some((index, self.depth + 1)),
+            BlockKind::Paragraph if introduces => self.lead = Some((index, 0)),
+            BlockKind::ListItem | BlockKind::TableRow | BlockKind::Metadata => {}
+            BlockKind::Paragraph | BlockKind::Heading(_) => self.lead = None,
+        }
         let heading_blocks: Vec<usize> = self.headings.iter().map(|&(_, i)| i).collect();
         let heading_path = heading_blocks
             .iter()
@@ -211,9 +232,10 @@ impl BlockBuilder {
             .collect();
         self.blocks.push(Block {
             kind,
-            text: trimmed.trim_start().to_string(),
+            text,
             heading_path,
             heading_blocks,
+            lead_in,
             lines,
         });
         if let BlockKind::Heading(level) = kind {
