@@ -72,7 +72,7 @@ impl Analyzer {
             joined: String::from(" "),
             ..Analysed::default()
         };
-        for (s_start, sentence) in text.split_sentence_bound_indices() {
+        for (s_start, sentence) in sentences(text) {
             let first_token = out.tokens.len();
             for (start, end, word) in joined_words(sentence) {
                 let span = s_start + start..s_start + end;
@@ -142,6 +142,34 @@ impl Analyzer {
         out.extend(extra);
         out
     }
+}
+
+/// Sentences by Unicode's rules, re-joined where those split too eagerly: after an
+/// abbreviation ("e.g.", "etc.") and after a bare clause number ("4.", "b)").
+fn sentences(text: &str) -> Vec<(usize, &str)> {
+    const ABBREVIATIONS: [&str; 16] = [
+        "e.g.", "eg.", "i.e.", "ie.", "etc.", "incl.", "approx.", "cf.", "viz.", "vs.", "no.",
+        "mr.", "mrs.", "ms.", "dr.", "st.",
+    ];
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (start, piece) in text.split_sentence_bound_indices() {
+        let end = start + piece.len();
+        if let Some(last) = out.last_mut() {
+            let prev = text[last.0..last.1].trim_end().to_lowercase();
+            let last_word = prev.rsplit(char::is_whitespace).next().unwrap_or("");
+            let bare_number = !prev.is_empty()
+                && prev
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ')' | '('))
+                && prev.chars().count() <= 6;
+            if ABBREVIATIONS.contains(&last_word) || bare_number {
+                last.1 = end;
+                continue;
+            }
+        }
+        out.push((start, end));
+    }
+    out.into_iter().map(|(a, b)| (a, &text[a..b])).collect()
 }
 
 /// Words with their byte ranges. Hyphenated words keep their parts ("anti-bullying" → anti,
@@ -274,6 +302,13 @@ mod tests {
         assert_eq!(stems("e-mail"), stems("email"));
         assert_eq!(stems("Wi-Fi"), stems("wifi"));
         assert_eq!(stems("anti-bullying"), stems("anti bullying"));
+    }
+
+    #[test]
+    fn abbreviations_and_clause_numbers_do_not_end_sentences() {
+        let a =
+            Analyzer::default().analyse("4. Report abuse, e.g. Threats, to the DSL. Then rest.");
+        assert_eq!(a.sentences.len(), 2);
     }
 
     #[test]
