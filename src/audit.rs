@@ -1,6 +1,6 @@
 //! Findings → one audit per organisation: the report model every emitter reads.
 
-use crate::engine::{Prepared, RuleOutcome, Status};
+use crate::engine::{Hit, Prepared, RuleOutcome, Status};
 use crate::rules::Severity;
 use serde::Serialize;
 
@@ -92,8 +92,8 @@ pub struct Evidence {
     pub location: String,
     pub section: Option<String>,
     pub excerpt: String,
-    /// The element this passage is evidence for.
-    pub element: String,
+    /// The elements this passage is evidence for.
+    pub elements: Vec<String>,
 }
 
 /// Does a finding fail the audit at this threshold?
@@ -106,40 +106,31 @@ pub fn findings(outcomes: &[RuleOutcome], docs: &[Prepared]) -> Vec<Finding> {
     outcomes
         .iter()
         .map(|o| {
-            let mut evidence = Vec::new();
+            let mut evidence: Vec<Evidence> = Vec::new();
             for (element, outcome) in o.rule.elements.iter().zip(&o.elements) {
-                let mut seen = 0;
+                let mut kept = 0;
                 for hit in &outcome.hits {
-                    if seen == EVIDENCE_PER_ELEMENT {
+                    if kept == EVIDENCE_PER_ELEMENT {
                         break;
                     }
-                    let prepared = &docs[hit.doc];
-                    let doc = prepared.doc;
-                    let block = &doc.blocks[hit.block];
-                    let raw = &prepared.blocks[hit.block].text[hit.start..hit.end];
-                    let lead = raw.len() - raw.trim_start().len();
-                    let line = prepared.line_at(hit.block, hit.start + lead);
-                    let item = Evidence {
-                        document: doc.path.display().to_string(),
-                        line,
-                        location: format!("line {line}"),
-                        section: block.section().map(str::to_string),
-                        excerpt: excerpt(raw.trim()),
-                        element: element.id.clone(),
-                    };
-                    if !evidence.iter().any(|e: &Evidence| {
+                    let item = evidence_at(&docs[hit.doc], hit);
+                    // One passage serving several elements is quoted once.
+                    match evidence.iter_mut().find(|e| {
                         e.document == item.document
                             && e.line == item.line
-                            && e.element == item.element
+                            && e.excerpt == item.excerpt
                     }) {
-                        evidence.push(item);
-                        seen += 1;
+                        Some(existing) if existing.elements.contains(&element.id) => continue,
+                        Some(existing) => existing.elements.push(element.id.clone()),
+                        None => evidence.push(Evidence {
+                            elements: vec![element.id.clone()],
+                            ..item
+                        }),
                     }
+                    kept += 1;
                 }
             }
-            evidence.sort_by(|a, b| {
-                (&a.document, a.line, &a.element).cmp(&(&b.document, b.line, &b.element))
-            });
+            evidence.sort_by(|a, b| (&a.document, a.line).cmp(&(&b.document, b.line)));
             Finding {
                 rule: o.rule.id.clone(),
                 title: o.rule.title.clone(),
@@ -164,6 +155,22 @@ pub fn findings(outcomes: &[RuleOutcome], docs: &[Prepared]) -> Vec<Finding> {
             }
         })
         .collect()
+}
+
+/// The quoted sentence of a hit, with where a person finds it.
+fn evidence_at(prepared: &Prepared, hit: &Hit) -> Evidence {
+    let block = &prepared.doc.blocks[hit.block];
+    let raw = &prepared.blocks[hit.block].text[hit.start..hit.end];
+    let lead = raw.len() - raw.trim_start().len();
+    let line = prepared.line_at(hit.block, hit.start + lead);
+    Evidence {
+        document: prepared.doc.path.display().to_string(),
+        line,
+        location: format!("line {line}"),
+        section: block.section().map(str::to_string),
+        excerpt: excerpt(raw.trim()),
+        elements: Vec::new(),
+    }
 }
 
 /// An excerpt no longer than `EXCERPT_CHARS`, cut at a word and marked with "…".

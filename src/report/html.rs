@@ -2,7 +2,7 @@
 //! Handlebars. Policy and rule text is escaped by the template engine; rule remediation is
 //! Markdown rendered by comrak with raw HTML escaped, so neither can inject script.
 
-use crate::audit::{Finding, OrgAudit, Report};
+use crate::audit::{ElementReport, Evidence, Finding, OrgAudit, Report};
 use crate::engine::Status;
 use crate::rules::{RulePack, Severity};
 use anyhow::{Context, Result};
@@ -47,6 +47,7 @@ struct SeverityRow {
 #[derive(Serialize)]
 struct FindingView<'a> {
     f: &'a Finding,
+    elements: Vec<ElementView<'a>>,
     anchor: String,
     status: &'static str,
     status_label: &'static str,
@@ -118,6 +119,18 @@ fn org_view(org: &OrgAudit, index: usize) -> OrgView<'_> {
             .iter()
             .map(|f| FindingView {
                 f,
+                elements: f
+                    .elements
+                    .iter()
+                    .map(|e| ElementView {
+                        e,
+                        evidence: f
+                            .evidence
+                            .iter()
+                            .filter(|ev| ev.elements.contains(&e.id))
+                            .collect(),
+                    })
+                    .collect(),
                 anchor: format!("org-{}-{}", index + 1, f.rule),
                 status: f.status.name(),
                 status_label: status_label(f.status),
@@ -126,6 +139,13 @@ fn org_view(org: &OrgAudit, index: usize) -> OrgView<'_> {
             })
             .collect(),
     }
+}
+
+/// An element with the passages quoted for it.
+#[derive(Serialize)]
+struct ElementView<'a> {
+    e: &'a ElementReport,
+    evidence: Vec<&'a Evidence>,
 }
 
 fn status_label(status: Status) -> &'static str {
