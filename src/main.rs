@@ -35,6 +35,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit(args) => {
+            // Refuse an unavailable format before doing any work.
+            for format in &args.format {
+                report::emitter(*format)?;
+            }
             let pack = match load_pack(&args.rules) {
                 Ok(p) => p,
                 Err(code) => return Ok(code),

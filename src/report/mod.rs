@@ -15,6 +15,18 @@ use std::path::{Path, PathBuf};
 /// An emitter: the report (and the pack it was judged against) → bytes.
 type Emitter = fn(&Report, &RulePack, &mut dyn Write) -> Result<()>;
 
+/// The file name and emitter of a format, or why it cannot be written.
+pub fn emitter(format: ReportFormat) -> Result<(&'static str, Emitter)> {
+    Ok(match format {
+        ReportFormat::Html => ("index.html", html::emit),
+        ReportFormat::Json => ("report.json", json::emit),
+        other => bail!(
+            "the `{}` report format is not available in this version (available: html, json)",
+            format!("{other:?}").to_lowercase()
+        ),
+    })
+}
+
 /// Write every requested format into `out`; returns the files written.
 pub fn write_all(
     report: &Report,
@@ -28,14 +40,7 @@ pub fn write_all(
     formats.dedup();
     let mut written = Vec::new();
     for format in formats {
-        let (name, emit): (&str, Emitter) = match format {
-            ReportFormat::Html => ("index.html", html::emit),
-            ReportFormat::Json => ("report.json", json::emit),
-            other => bail!(
-                "the `{}` report format is not available in this version (available: html, json)",
-                format!("{other:?}").to_lowercase()
-            ),
-        };
+        let (name, emit) = emitter(format)?;
         let path = out.join(name);
         write_atomically(&path, |w| emit(report, pack, w))?;
         written.push(path);
@@ -49,7 +54,15 @@ pub fn write_atomically(
     emit: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // Reports are for sharing: readable by others as any new file would be, not 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     {
         let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
