@@ -306,25 +306,195 @@ fn alternative_sentences(alt: &Pattern, pb: &PreparedBlock) -> Vec<usize> {
     out
 }
 
-/// A token where a term of the first set has a term of every other set within `within` words
-/// (at a different position) inside `window`.
+/// A token where a term of the first set has a term of every other set within `within` words,
+/// each term on words of its own (one word never counts for two sets).
 fn near_anchor(
     lists: &[&Vec<Range<usize>>],
     window: &Range<usize>,
     within: usize,
 ) -> Option<usize> {
     let (first, rest) = lists.split_first()?;
-    first
-        .iter()
-        .filter(|h| window.contains(&h.start))
-        .find(|anchor| {
-            rest.iter().all(|list| {
-                list.iter().any(|h| {
-                    window.contains(&h.start)
-                        && h.start != anchor.start
-                        && h.start.abs_diff(anchor.start) <= within
-                })
+    let inside = |h: &&Range<usize>| window.contains(&h.start) && h.end <= window.end;
+    first.iter().filter(inside).find_map(|anchor| {
+        let candidates: Vec<Vec<&Range<usize>>> = rest
+            .iter()
+            .map(|list| {
+                list.iter()
+                    .filter(inside)
+                    .filter(|h| distance(anchor, h) <= within)
+                    .collect()
             })
-        })
-        .map(|h| h.start)
+            .collect();
+        assign(&candidates, &mut vec![anchor]).then_some(anchor.start)
+    })
+}
+
+/// Can each set take one of its candidate terms, no two on the same words? (Backtracking:
+/// sets are few and candidates per sentence fewer.)
+fn assign<'a>(candidates: &[Vec<&'a Range<usize>>], taken: &mut Vec<&'a Range<usize>>) -> bool {
+    let Some((options, rest)) = candidates.split_first() else {
+        return true;
+    };
+    for &h in options {
+        if taken.iter().all(|t| !overlaps(t, h)) {
+            taken.push(h);
+            if assign(rest, taken) {
+                return true;
+            }
+            taken.pop();
+        }
+    }
+    false
+}
+
+/// Words from the end of one term to the start of the other: 1 for neighbours.
+fn distance(a: &Range<usize>, b: &Range<usize>) -> usize {
+    if b.start >= a.end {
+        b.start - a.end + 1
+    } else if a.start >= b.end {
+        a.start - b.end + 1
+    } else {
+        0
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Format;
+    use crate::rules::load_sources;
+    use std::path::Path;
+
+    /// The status of a one-rule pack's rule against one Markdown document.
+    fn status(elements_yaml: &str, markdown: &str) -> Status {
+        let rule = format!(
+            "pack: {{name: t, version: '1', exclude: [does not cover]}}\nrules:\n  - id: R\n    title: t\n    severity: must\n    description: d\n    source: {{document: d, section: s}}\n    remediation: r\n    elements:\n{elements_yaml}"
+        );
+        let pack = load_sources(&[("t.yaml".into(), rule)]).unwrap_or_else(|e| panic!("{e}"));
+        let doc =
+            crate::ingest::parse(Path::new("p.md"), Format::Markdown, markdown.as_bytes()).unwrap();
+        let analyzer = Analyzer::default();
+        let prepared = [prepare(&doc, &pack, &analyzer)];
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        evaluate_one(&pack, &pack.rules[0], &prepared, as_of).status
+    }
+
+    const KEEP_EVIDENCE: &str = "      - id: keep\n        near: {within: 3, sets: [[keep, save], [screenshot, evidence]]}\n      - id: when\n        phrases: [date and time, web address]\n";
+
+    #[test]
+    fn all_elements_met_some_partial_none_missing() {
+        assert_eq!(
+            status(KEEP_EVIDENCE, "Save screenshots with the date and time."),
+            Status::Met
+        );
+        assert_eq!(
+            status(KEEP_EVIDENCE, "Keep the evidence safe."),
+            Status::Partial
+        );
+        assert_eq!(status(KEEP_EVIDENCE, "Be kind online."), Status::Missing);
+    }
+
+    #[test]
+    fn near_counts_words_between_terms_and_stays_in_the_sentence() {
+        assert_eq!(
+            status(KEEP_EVIDENCE, "Keep all the evidence."),
+            Status::Partial,
+            "3 words apart"
+        );
+        assert_eq!(
+            status(KEEP_EVIDENCE, "Keep a copy of the evidence."),
+            Status::Missing,
+            "5 words apart"
+        );
+        assert_eq!(
+            status(
+                KEEP_EVIDENCE,
+                "Keep calm and carry on reading the evidence."
+            ),
+            Status::Missing
+        );
+        assert_eq!(
+            status(KEEP_EVIDENCE, "Keep calm. Evidence matters."),
+            Status::Missing
+        );
+    }
+
+    #[test]
+    fn one_word_cannot_serve_two_sets() {
+        let rule =
+            "      - id: a\n        near: {within: 5, sets: [[message], [messaging, message]]}\n";
+        assert_eq!(status(rule, "Do not message them."), Status::Missing);
+        assert_eq!(
+            status(rule, "Do not message them by messaging apps."),
+            Status::Met
+        );
+    }
+
+    #[test]
+    fn exclusions_and_unless_drop_the_sentence() {
+        assert_eq!(
+            status(
+                KEEP_EVIDENCE,
+                "This policy does not cover how to keep evidence."
+            ),
+            Status::Missing
+        );
+        let rule = "      - id: a\n        phrases: [report]\n        unless: [pupils should]\n";
+        assert_eq!(
+            status(rule, "Pupils should report bullying."),
+            Status::Missing
+        );
+        assert_eq!(status(rule, "Staff should report bullying."), Status::Met);
+    }
+
+    #[test]
+    fn under_needs_a_matching_heading_above() {
+        let rule =
+            "      - id: a\n        phrases: [report]\n        under: [reporting concerns]\n";
+        assert_eq!(
+            status(rule, "## Reporting concerns\n\n### Online\n\nReport it."),
+            Status::Met
+        );
+        assert_eq!(status(rule, "## Pupils\n\nReport it."), Status::Missing);
+        assert_eq!(
+            status(rule, "## Reporting concerns\n"),
+            Status::Missing,
+            "a heading alone is not evidence"
+        );
+    }
+
+    #[test]
+    fn at_least_counts_different_alternatives() {
+        let rule = "      - id: a\n        at_least: 2\n        any:\n          - phrases: [threats]\n          - phrases: [impersonation]\n          - phrases: [exclusion]\n";
+        assert_eq!(status(rule, "Threats and more threats."), Status::Missing);
+        assert_eq!(status(rule, "Threats, or impersonation."), Status::Met);
+    }
+
+    #[test]
+    fn dates_must_be_recent_enough() {
+        let rule = "      - id: stated\n        phrases: [reviewed]\n        date: {}\n      - id: current\n        phrases: [reviewed]\n        date: {max_age_months: 24}\n";
+        assert_eq!(status(rule, "Last reviewed: 3 March 2026."), Status::Met);
+        assert_eq!(status(rule, "Last reviewed: March 2022."), Status::Partial);
+        assert_eq!(status(rule, "Reviewed annually."), Status::Missing);
+    }
+
+    #[test]
+    fn list_items_are_read_with_their_lead_in() {
+        let rule = "      - id: a\n        near: {within: 4, sets: [[must not], [bully]]}\n";
+        assert_eq!(
+            status(rule, "Staff must not:\n\n- bully colleagues online\n"),
+            Status::Met
+        );
+        assert_eq!(
+            status(
+                rule,
+                "Staff must not share passwords.\n\n- bully colleagues online\n"
+            ),
+            Status::Missing
+        );
+    }
 }
