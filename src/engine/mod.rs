@@ -200,14 +200,14 @@ fn element_hits(
                 continue;
             }
             let pb = &prepared.blocks[b];
-            if let Some(under) = element.under {
-                let under_ok = block
+            let under_heading = |set: SetId| {
+                block
                     .heading_blocks
                     .iter()
-                    .any(|&h| prepared.blocks[h].hits.contains_key(&under));
-                if !under_ok {
-                    continue;
-                }
+                    .any(|&h| prepared.blocks[h].hits.contains_key(&set))
+            };
+            if element.under.is_some_and(|set| !under_heading(set)) {
+                continue;
             }
             if let Some(check) = element.date {
                 if !date_ok(&pb.dates, check.max_age_months, as_of) {
@@ -215,8 +215,11 @@ fn element_hits(
                 }
             }
             for (a, alt) in element.alternatives.iter().enumerate() {
-                for sentence in alternative_sentences(alt, pb) {
-                    let excluded = [element.unless, pack.exclude]
+                if alt.under.is_some_and(|set| !under_heading(set)) {
+                    continue;
+                }
+                for sentence in alternative_sentences(&alt.pattern, pb) {
+                    let excluded = [element.unless, alt.unless, pack.exclude]
                         .into_iter()
                         .flatten()
                         .any(|set| in_sentence(pb, set, sentence));
@@ -464,6 +467,18 @@ mod tests {
             status(rule, "## Reporting concerns\n"),
             Status::Missing,
             "a heading alone is not evidence"
+        );
+    }
+
+    #[test]
+    fn an_alternative_can_carry_its_own_constraints() {
+        let rule = "      - id: a\n        any:\n          - phrases: [report]\n            under: [reporting]\n          - phrases: [tell]\n            unless: [pupils]\n";
+        assert_eq!(status(rule, "## Reporting\n\nReport it."), Status::Met);
+        assert_eq!(status(rule, "## Other\n\nReport it."), Status::Missing);
+        assert_eq!(status(rule, "## Other\n\nTell your manager."), Status::Met);
+        assert_eq!(
+            status(rule, "## Other\n\nPupils tell a teacher."),
+            Status::Missing
         );
     }
 

@@ -3,7 +3,7 @@
 use super::load::Located;
 use super::phrases::PhraseBuilder;
 use super::schema::{RawElement, RawNear, RawPack, RawPattern, RawRule};
-use super::{DateCheck, Element, Examples, Pattern, Rule, RuleError, RulePack, SetId};
+use super::{Alternative, DateCheck, Element, Examples, Pattern, Rule, RuleError, RulePack, SetId};
 use crate::analysis::Analyzer;
 use crate::document::DocKind;
 use serde_saphyr::{Location, Spanned};
@@ -73,11 +73,28 @@ impl Compiler<'_> {
         }
     }
 
+    fn alternative(&mut self, raw: &Spanned<RawPattern>) -> Option<Alternative> {
+        // Each part is compiled even if another failed, so all their errors are reported.
+        let pattern = self.pattern(raw);
+        let mut constraint = |list: &Option<Vec<Spanned<String>>>| match list {
+            Some(l) => self.phrase_set(l, &raw.referenced).map(Some).ok_or(()),
+            None => Ok(None),
+        };
+        let under = constraint(&raw.value.under);
+        let unless = constraint(&raw.value.unless);
+        Some(Alternative {
+            pattern: pattern?,
+            under: under.ok()?,
+            unless: unless.ok()?,
+        })
+    }
+
     fn pattern(&mut self, raw: &Spanned<RawPattern>) -> Option<Pattern> {
         let RawPattern {
             phrases,
             regex,
             near,
+            ..
         } = &raw.value;
         let set = [phrases.is_some(), regex.is_some(), near.is_some()];
         if set.iter().filter(|&&b| b).count() != 1 {
@@ -144,32 +161,32 @@ impl Compiler<'_> {
     fn element(&mut self, raw: &RawElement) -> Option<Element> {
         let mut alternatives = Vec::new();
         let mut ok = true;
-        let shorthand = RawPattern {
-            phrases: raw.phrases.clone(),
-            regex: raw.regex.clone(),
-            near: None,
-        };
-        if let Some(list) = &shorthand.phrases {
-            match self.phrase_set(list, &raw.id.referenced) {
-                Some(id) => alternatives.push(Pattern::Phrases(id)),
-                None => ok = false,
-            }
+        let mut shorthand = Vec::new();
+        if let Some(list) = &raw.phrases {
+            shorthand.push(
+                self.phrase_set(list, &raw.id.referenced)
+                    .map(Pattern::Phrases),
+            );
         }
-        if let Some(re) = &shorthand.regex {
-            match self.regex(re) {
-                Some(p) => alternatives.push(p),
-                None => ok = false,
-            }
+        if let Some(re) = &raw.regex {
+            shorthand.push(self.regex(re));
         }
         if let Some(near) = &raw.near {
-            match self.near(near) {
-                Some(p) => alternatives.push(p),
+            shorthand.push(self.near(near));
+        }
+        for pattern in shorthand {
+            match pattern {
+                Some(pattern) => alternatives.push(Alternative {
+                    pattern,
+                    under: None,
+                    unless: None,
+                }),
                 None => ok = false,
             }
         }
         for alt in &raw.any {
-            match self.pattern(alt) {
-                Some(p) => alternatives.push(p),
+            match self.alternative(alt) {
+                Some(a) => alternatives.push(a),
                 None => ok = false,
             }
         }

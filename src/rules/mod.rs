@@ -43,11 +43,18 @@ pub struct Rule {
 pub struct Element {
     pub id: String,
     pub description: String,
-    pub alternatives: Vec<Pattern>,
+    pub alternatives: Vec<Alternative>,
     pub under: Option<SetId>,
     pub unless: Option<SetId>,
     pub at_least: usize,
     pub date: Option<DateCheck>,
+}
+
+/// One way an element can be found, with constraints of its own.
+pub struct Alternative {
+    pub pattern: Pattern,
+    pub under: Option<SetId>,
+    pub unless: Option<SetId>,
 }
 
 pub enum Pattern {
@@ -78,7 +85,7 @@ impl Element {
     pub fn searched_terms(&self, phrases: &PhraseIndex) -> Vec<String> {
         let mut terms = Vec::new();
         for alt in &self.alternatives {
-            match alt {
+            match &alt.pattern {
                 Pattern::Phrases(set) => terms.extend(phrases.phrases(*set).iter().cloned()),
                 Pattern::Regex(re) => terms.push(format!("/{}/", re.as_str())),
                 Pattern::Near { sets, within, .. } => {

@@ -86,13 +86,16 @@ pub struct RawElement {
     pub date: Option<RawDate>,
 }
 
-/// One alternative: exactly one of its fields is set.
+/// One alternative: exactly one of `phrases`, `regex`, `near`, with optional constraints of
+/// its own (on top of the element's).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPattern {
     pub phrases: Option<Vec<Spanned<String>>>,
     pub regex: Option<Spanned<String>>,
     pub near: Option<Spanned<RawNear>>,
+    pub under: Option<Vec<Spanned<String>>>,
+    pub unless: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
