@@ -137,7 +137,11 @@ impl Analyzer {
         }
         let mut out = Vec::with_capacity(2);
         for part in w.split('_').filter(|p| !p.is_empty()) {
-            out.push(self.stemmer.stem(&canonical_spelling(part)).into_owned());
+            let word = canonical_spelling(part);
+            match kept_apart(&word) {
+                Some(stem) => out.push(stem.to_string()),
+                None => out.push(self.stemmer.stem(&word).into_owned()),
+            }
         }
         out.extend(extra);
         out
@@ -195,6 +199,29 @@ fn joined_words(text: &str) -> Vec<(usize, usize, String)> {
         words.push((start, end, word.to_string()));
     }
     words
+}
+
+/// Words the stemmer would merge with a word of another meaning ("manager" with "manage",
+/// "personal" with "person", "responsible" with "response"), given stems of their own.
+fn kept_apart(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "manager" | "managers" => "manager",
+        "officer" | "officers" => "officer",
+        "provider" | "providers" => "provider",
+        "participant" | "participants" => "participant",
+        "responsible" | "responsibility" | "responsibilities" => "responsibl",
+        "irresponsible" | "irresponsibly" => "irresponsibl",
+        "information" => "information",
+        "timely" => "timely",
+        "relative" | "relatives" => "relative",
+        "offensive" => "offensive",
+        "national" | "nationally" => "national",
+        "nationality" | "nationalities" => "nationality",
+        "personal" | "personally" => "personal",
+        "policy" | "policies" => "policy",
+        "police" | "policing" | "policed" => "police",
+        _ => return None,
+    })
 }
 
 /// British and American spellings folded to one form. Applied to both sides of every
@@ -289,6 +316,14 @@ mod tests {
             stems("behavior organization counseling")
         );
         assert_eq!(stems("recognise licence"), stems("recognize license"));
+    }
+
+    #[test]
+    fn words_of_different_meaning_keep_apart() {
+        assert_ne!(stems("manager"), stems("manage"));
+        assert_ne!(stems("personal"), stems("person"));
+        assert_ne!(stems("responsible"), stems("response"));
+        assert_eq!(stems("managers"), stems("manager"));
     }
 
     #[test]
