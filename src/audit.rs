@@ -81,6 +81,8 @@ pub struct Finding {
 pub struct ElementReport {
     pub id: String,
     pub found: bool,
+    /// Not found, but weak evidence was (the element is partly there).
+    pub weak: bool,
     pub description: String,
 }
 
@@ -144,6 +146,7 @@ pub fn findings(outcomes: &[RuleOutcome], docs: &[Prepared]) -> Vec<Finding> {
                     .map(|(e, r)| ElementReport {
                         id: e.id.clone(),
                         found: r.found,
+                        weak: r.weak,
                         description: e.description.clone(),
                     })
                     .collect(),

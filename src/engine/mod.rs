@@ -104,7 +104,10 @@ pub struct Hit {
 }
 
 pub struct ElementOutcome {
+    /// Found on strong evidence.
     pub found: bool,
+    /// Not found, but weak evidence was: the element counts as partly there.
+    pub weak: bool,
     pub hits: Vec<Hit>,
 }
 
@@ -152,6 +155,7 @@ pub fn evaluate_one<'p>(
                 .iter()
                 .map(|_| ElementOutcome {
                     found: false,
+                    weak: false,
                     hits: Vec::new(),
                 })
                 .collect(),
@@ -162,18 +166,26 @@ pub fn evaluate_one<'p>(
         .iter()
         .map(|element| {
             let hits = element_hits(pack, element, docs, &selected, as_of);
-            let mut distinct: Vec<usize> = hits.iter().map(|h| h.alternative).collect();
-            distinct.sort_unstable();
-            distinct.dedup();
+            let is_weak = |h: &&Hit| element.alternatives[h.alternative].weak;
+            let mut strong: Vec<usize> = hits
+                .iter()
+                .filter(|h| !is_weak(h))
+                .map(|h| h.alternative)
+                .collect();
+            strong.sort_unstable();
+            strong.dedup();
+            let found = strong.len() >= element.at_least;
             ElementOutcome {
-                found: distinct.len() >= element.at_least,
+                found,
+                weak: !found && hits.iter().any(|h| is_weak(&h)),
                 hits,
             }
         })
         .collect();
     let found = elements.iter().filter(|e| e.found).count();
+    let weak = elements.iter().any(|e| e.weak);
     let status = match found {
-        0 => Status::Missing,
+        0 if !weak => Status::Missing,
         n if n == elements.len() => Status::Met,
         _ => Status::Partial,
     };
@@ -480,6 +492,14 @@ mod tests {
             status(rule, "## Other\n\nPupils tell a teacher."),
             Status::Missing
         );
+    }
+
+    #[test]
+    fn weak_evidence_alone_makes_a_rule_partial() {
+        let rule = "      - id: a\n        any:\n          - phrases: [strong passwords]\n          - phrases: [password]\n            weak: true\n";
+        assert_eq!(status(rule, "Use strong passwords."), Status::Met);
+        assert_eq!(status(rule, "Never share your password."), Status::Partial);
+        assert_eq!(status(rule, "Lock your screen."), Status::Missing);
     }
 
     #[test]

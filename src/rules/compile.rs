@@ -83,6 +83,7 @@ impl Compiler<'_> {
         let under = constraint(&raw.value.under);
         let unless = constraint(&raw.value.unless);
         Some(Alternative {
+            weak: raw.value.weak,
             pattern: pattern?,
             under: under.ok()?,
             unless: unless.ok()?,
@@ -177,6 +178,7 @@ impl Compiler<'_> {
         for pattern in shorthand {
             match pattern {
                 Some(pattern) => alternatives.push(Alternative {
+                    weak: false,
                     pattern,
                     under: None,
                     unless: None,

@@ -53,6 +53,8 @@ pub struct Element {
 /// One way an element can be found, with constraints of its own.
 pub struct Alternative {
     pub pattern: Pattern,
+    /// Weak evidence: alone, it makes the element only partly found (the rule at most partial).
+    pub weak: bool,
     pub under: Option<SetId>,
     pub unless: Option<SetId>,
 }

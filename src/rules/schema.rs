@@ -96,6 +96,9 @@ pub struct RawPattern {
     pub near: Option<Spanned<RawNear>>,
     pub under: Option<Vec<Spanned<String>>>,
     pub unless: Option<Vec<Spanned<String>>>,
+    /// A match is weak evidence: alone, it makes the element only partly found.
+    #[serde(default)]
+    pub weak: bool,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
