@@ -169,7 +169,7 @@ fn evidence_at(prepared: &Prepared, hit: &Hit) -> Evidence {
     Evidence {
         document: prepared.doc.path.display().to_string(),
         line,
-        location: format!("line {line}"),
+        location: format!("{} {line}", prepared.doc.format.location_unit()),
         section: block.section().map(str::to_string),
         excerpt: excerpt(raw.trim()),
         elements: Vec::new(),

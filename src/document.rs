@@ -28,6 +28,14 @@ impl Format {
             Format::Text => "text",
         }
     }
+
+    /// What a block's location number counts in this format: a person finds evidence again
+    /// by line in text files, by paragraph in word-processor files, by page in PDFs.
+    pub fn location_unit(self) -> &'static str {
+        match self {
+            Format::Markdown | Format::Text => "line",
+        }
+    }
 }
 
 /// What a policy document is about, as far as rules' `applies_to` is concerned.
