@@ -54,52 +54,19 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
     let analyzer = analysis::Analyzer::default();
     let mut read_errors = Vec::new();
     let mut organisations = Vec::new();
-    for org in orgs {
-        let mut docs: Vec<Document> = Vec::new();
-        let mut entries: Vec<DocEntry> = Vec::new();
-        for source in &org.sources {
-            let shown = source.path().display().to_string();
-            let result = match source {
-                Source::File { path, format } => {
-                    ingest::read(path, *format, request.max_bytes).map_err(|e| e.to_string())
-                }
-                Source::Unlistable { reason, .. } => Err(reason.clone()),
-            };
-            match result {
-                Ok(doc) => {
-                    entries.push(DocEntry {
-                        path: shown,
-                        format: Some(doc.format.name()),
-                        kind: Some(doc.kind.name()),
-                        title: Some(doc.title.clone()),
-                        words: doc.words(),
-                        error: None,
-                    });
-                    docs.push(doc);
-                }
-                Err(reason) => {
-                    read_errors.push((shown.clone(), reason.clone()));
-                    entries.push(DocEntry {
-                        path: shown,
-                        format: match source {
-                            Source::File { format, .. } => Some(format.name()),
-                            Source::Unlistable { .. } => None,
-                        },
-                        kind: None,
-                        title: None,
-                        words: 0,
-                        error: Some(reason),
-                    });
-                }
-            }
-        }
+    for org in &orgs {
+        let (docs, entries) = read_documents(org, request.max_bytes);
+        read_errors.extend(
+            entries
+                .iter()
+                .filter_map(|e| Some((e.path.clone(), e.error.clone()?))),
+        );
         let prepared: Vec<engine::Prepared> = docs
             .par_iter()
             .map(|d| engine::prepare(d, pack, &analyzer))
             .collect();
         let outcomes = engine::evaluate(pack, &prepared, request.as_of);
         let findings = audit::findings(&outcomes, &prepared);
-        let summary = audit::summarise(&findings, request.fail_on);
         organisations.push(OrgAudit {
             name: organisation_name(&org.path, &docs),
             path: org.path.display().to_string(),
@@ -109,7 +76,7 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect(),
-            summary,
+            summary: audit::summarise(&findings, request.fail_on),
             findings,
         });
     }
@@ -129,6 +96,49 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
         },
         read_errors,
     })
+}
+
+/// Read an organisation's files in parallel (keeping their sorted order): the documents that
+/// could be read, and an entry for every file, with the reason where one could not.
+fn read_documents(org: &corpus::Organisation, max_bytes: u64) -> (Vec<Document>, Vec<DocEntry>) {
+    let results: Vec<Result<Document, String>> = org
+        .sources
+        .par_iter()
+        .map(|source| match source {
+            Source::File { path, format } => {
+                ingest::read(path, *format, max_bytes).map_err(|e| e.to_string())
+            }
+            Source::Unlistable { reason, .. } => Err(reason.clone()),
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut entries = Vec::new();
+    for (source, result) in org.sources.iter().zip(results) {
+        let path = source.path().display().to_string();
+        entries.push(match &result {
+            Ok(doc) => DocEntry {
+                path,
+                format: Some(doc.format.name()),
+                kind: Some(doc.kind.name()),
+                title: Some(doc.title.clone()),
+                words: doc.words(),
+                error: None,
+            },
+            Err(reason) => DocEntry {
+                path,
+                format: match source {
+                    Source::File { format, .. } => Some(format.name()),
+                    Source::Unlistable { .. } => None,
+                },
+                kind: None,
+                title: None,
+                words: 0,
+                error: Some(reason.clone()),
+            },
+        });
+        docs.extend(result.ok());
+    }
+    (docs, entries)
 }
 
 /// The organisation's name: an `organisation:` front-matter field, else the folder's name.
