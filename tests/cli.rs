@@ -301,3 +301,27 @@ fn a_missing_path_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("/no/such/folder"), "{stderr}");
 }
+
+#[test]
+fn a_document_over_the_size_limit_is_refused_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "Staff must report online abuse to their line manager.\n".repeat(25_000);
+    std::fs::write(dir.path().join("huge.md"), big).unwrap();
+    std::fs::write(
+        dir.path().join("small.md"),
+        "# Policy\n\nStaff must report online abuse to the DSL.\n",
+    )
+    .unwrap();
+    let (code, stderr, report, _) =
+        audit(&[dir.path()], &["--fail-on", "never", "--max-file-mb", "1"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("huge.md") && stderr.contains("limit"),
+        "{stderr}"
+    );
+    let docs = report["organisations"][0]["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 2);
+    assert!(docs
+        .iter()
+        .any(|d| d["path"].as_str().unwrap().ends_with("small.md") && d["error"].is_null()));
+}
