@@ -219,6 +219,8 @@ fn kept_apart(word: &str) -> Option<&'static str> {
         "nationality" | "nationalities" => "nationality",
         "personal" | "personally" => "personal",
         "policy" | "policies" => "policy",
+        "organization" | "organizations" | "organizational" => "organization",
+        "organize" | "organized" | "organizes" | "organizing" | "organizer" | "organizers" => "organize",
         "police" | "policing" | "policed" => "police",
         _ => return None,
     })
@@ -323,6 +325,8 @@ mod tests {
         assert_ne!(stems("manager"), stems("manage"));
         assert_ne!(stems("personal"), stems("person"));
         assert_ne!(stems("responsible"), stems("response"));
+        assert_ne!(stems("organisation"), stems("organ"));
+        assert_eq!(stems("organisation's"), stems("organization"));
         assert_eq!(stems("managers"), stems("manager"));
     }
 

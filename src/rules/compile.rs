@@ -117,7 +117,8 @@ impl Compiler<'_> {
     fn regex(&mut self, re: &Spanned<String>) -> Option<Pattern> {
         match regex::RegexBuilder::new(&re.value)
             .case_insensitive(true)
-            .size_limit(1 << 20)
+            // Large enough for Unicode classes like \w; still bounds memory per rule.
+            .size_limit(1 << 23)
             .build()
         {
             Ok(compiled) => Some(Pattern::Regex(compiled)),
