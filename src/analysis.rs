@@ -220,7 +220,9 @@ fn kept_apart(word: &str) -> Option<&'static str> {
         "personal" | "personally" => "personal",
         "policy" | "policies" => "policy",
         "organization" | "organizations" | "organizational" => "organization",
-        "organize" | "organized" | "organizes" | "organizing" | "organizer" | "organizers" => "organize",
+        "organize" | "organized" | "organizes" | "organizing" | "organizer" | "organizers" => {
+            "organize"
+        }
         "police" | "policing" | "policed" => "police",
         _ => return None,
     })

@@ -10,6 +10,10 @@ use std::path::PathBuf;
 pub enum Format {
     Markdown,
     Text,
+    Html,
+    Docx,
+    Odt,
+    Pdf,
 }
 
 impl Format {
@@ -18,6 +22,10 @@ impl Format {
         match ext.to_ascii_lowercase().as_str() {
             "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
             "txt" | "text" => Some(Format::Text),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -26,14 +34,21 @@ impl Format {
         match self {
             Format::Markdown => "markdown",
             Format::Text => "text",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Pdf => "pdf",
         }
     }
 
     /// What a block's location number counts in this format: a person finds evidence again
-    /// by line in text files, by paragraph in word-processor files, by page in PDFs.
+    /// by line in text files, by paragraph in word-processor files and web pages (whose parser
+    /// keeps no source positions), by page in PDFs.
     pub fn location_unit(self) -> &'static str {
         match self {
             Format::Markdown | Format::Text => "line",
+            Format::Docx | Format::Odt | Format::Html => "paragraph",
+            Format::Pdf => "page",
         }
     }
 }
@@ -138,7 +153,9 @@ impl BlockKind {
 }
 
 /// A run of block text that starts on a given source line. A block spanning several source
-/// lines keeps one entry per line so any offset in its text maps back to its line.
+/// lines keeps one entry per line so any offset in its text maps back to its line. `line` is
+/// the location in the format's unit (`Format::location_unit`): a line, a paragraph number or a
+/// page number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LineStart {
     pub offset: usize,

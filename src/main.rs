@@ -233,7 +233,7 @@ fn extract(file: &std::path::Path, json: bool) -> Result<u8> {
         .and_then(|e| policy_audit::document::Format::from_extension(&e.to_string_lossy()))
     else {
         eprintln!(
-            "error: {}: format not supported (supported: .md, .txt)",
+            "error: {}: format not supported (supported: .md, .txt, .html, .htm, .docx, .odt, .pdf)",
             file.display()
         );
         return Ok(ERROR);
@@ -259,6 +259,7 @@ fn extract(file: &std::path::Path, json: bool) -> Result<u8> {
         doc.kind,
         doc.words()
     )?;
+    let unit = doc.format.location_unit();
     for b in &doc.blocks {
         let path = if b.heading_path.is_empty() {
             String::new()
@@ -269,9 +270,10 @@ fn extract(file: &std::path::Path, json: bool) -> Result<u8> {
             policy_audit::document::BlockKind::Heading(level) => format!("heading {level}"),
             k => k.name().to_string(),
         };
+        // "line 12", "paragraph 12" or "page 3": the unit a person finds it again by.
         writeln!(
             out,
-            "line {:>4}  {:<10}{path}\n           {}",
+            "{unit} {:>4}  {:<10}{path}\n    {}",
             b.first_line(),
             kind,
             b.text

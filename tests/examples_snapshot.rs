@@ -49,13 +49,13 @@ fn findings_digest(example: &str) -> String {
         for e in f["evidence"].as_array().unwrap() {
             let doc = e["document"].as_str().unwrap();
             let file = doc.rsplit('/').next().unwrap();
-            writeln!(
-                digest,
-                "    {file}:{} [{}]",
-                e["line"],
-                e["element"].as_str().unwrap()
-            )
-            .unwrap();
+            let elements: Vec<&str> = e["elements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect();
+            writeln!(digest, "    {file}:{} [{}]", e["line"], elements.join(", ")).unwrap();
         }
     }
     digest

@@ -155,6 +155,18 @@ impl BlockBuilder {
         }
     }
 
+    /// Whether the open block ends in a word broken by a hyphen ("safe-"), as a line of a
+    /// justified PDF may.
+    pub fn ends_with_hyphenated_word(&self) -> bool {
+        let mut rev = self.text.chars().rev();
+        rev.next() == Some('-') && rev.next().is_some_and(char::is_alphabetic)
+    }
+
+    /// Remove the open block's last character (a line-end hyphen).
+    pub fn drop_last_char(&mut self) {
+        self.text.pop();
+    }
+
     /// Append text that starts at `line`. Text containing newlines (code blocks) maps each
     /// line separately.
     pub fn push_text(&mut self, text: &str, line: usize) {

@@ -1,8 +1,14 @@
 //! Source file → `Document`. One module per format; `read` dispatches on the format.
 
+mod docx;
 mod frontmatter;
+mod html;
 mod markdown;
+mod odt;
+mod package;
+mod pdf;
 mod text;
+mod wordproc;
 
 use crate::document::{Document, Format};
 use std::path::Path;
@@ -26,6 +32,28 @@ pub enum ReadError {
     Binary,
     #[error("no text found in the document")]
     NoText,
+    #[error("not a {format} document: {hint}")]
+    NotZip {
+        format: &'static str,
+        hint: &'static str,
+    },
+    #[error("damaged or incomplete {format} file: {detail}")]
+    Damaged {
+        format: &'static str,
+        detail: String,
+    },
+    #[error("refused: it unpacks to more than {} MB (a zip bomb?)", .limit / (1024 * 1024))]
+    TooLargeUnpacked { limit: u64 },
+    #[error("encrypted PDF: cannot read its text")]
+    EncryptedPdf,
+    #[error("no text layer: scanned document? (the PDF has pages but no text to read)")]
+    NoTextLayer,
+    #[error("the PDF reader failed on this file: {0}")]
+    ReaderFailed(String),
+    #[error("gave up after {seconds} s reading this PDF")]
+    TimedOut { seconds: u64 },
+    #[error("more than {limit} characters of text: too large to audit")]
+    TooMuchText { limit: usize },
 }
 
 /// Read and parse one file.
@@ -46,10 +74,13 @@ pub fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Document, Read
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::Empty);
     }
-    let source = decode(bytes)?;
     let doc = match format {
-        Format::Markdown => markdown::parse(path, &source),
-        Format::Text => text::parse(path, &source),
+        Format::Markdown => markdown::parse(path, &decode(bytes)?),
+        Format::Text => text::parse(path, &decode(bytes)?),
+        Format::Html => html::parse(path, &decode(bytes)?),
+        Format::Docx => docx::parse(path, bytes)?,
+        Format::Odt => odt::parse(path, bytes)?,
+        Format::Pdf => pdf::parse(path, bytes)?,
     };
     if doc.blocks.iter().all(|b| b.text.trim().is_empty()) {
         return Err(ReadError::NoText);
