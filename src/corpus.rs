@@ -119,7 +119,14 @@ fn describe_walk_error(err: &ignore::Error) -> String {
         ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
             describe_walk_error(err)
         }
-        ignore::Error::Io(e) => e.to_string(),
+        ignore::Error::Io(e) => match e.kind() {
+            std::io::ErrorKind::NotFound => "broken link: what it points to does not exist".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
+            // walkdir's own message repeats the path; the OS reason is enough.
+            _ => e
+                .get_ref()
+                .map_or_else(|| e.to_string(), |inner| inner.to_string()),
+        },
         other => other.to_string(),
     }
 }

@@ -325,3 +325,50 @@ fn a_document_over_the_size_limit_is_refused_and_named() {
         .iter()
         .any(|d| d["path"].as_str().unwrap().ends_with("small.md") && d["error"].is_null()));
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_broken_links_are_named_not_followed_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        example("oakfield-primary").join("staff-social-media-policy.md"),
+        dir.path().join("policy.md"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/back")).unwrap();
+    std::os::unix::fs::symlink("/no/such/target.md", dir.path().join("gone.md")).unwrap();
+    let (code, stderr, report, _) = audit(&[dir.path()], &["--fail-on", "never"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("symbolic link loop"), "{stderr}");
+    assert!(
+        stderr.contains("gone.md") && stderr.contains("broken link"),
+        "{stderr}"
+    );
+    let docs = report["organisations"][0]["documents"].as_array().unwrap();
+    assert!(docs
+        .iter()
+        .any(|d| d["path"].as_str().unwrap().ends_with("policy.md") && d["error"].is_null()));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_named_with_the_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked.md");
+    std::fs::write(&locked, "# Policy\n\nStaff must report abuse.\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::File::open(&locked).is_ok() {
+        // Running as root: permissions do not stop reading, so there is nothing to test here;
+        // the broken-link test above covers the same error path.
+        return;
+    }
+    let (code, stderr, report, _) = audit(&[dir.path()], &["--fail-on", "never"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("locked.md") && stderr.to_lowercase().contains("permission denied"),
+        "{stderr}"
+    );
+    assert!(report["organisations"][0]["documents"][0]["error"].is_string());
+}
