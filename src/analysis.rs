@@ -333,6 +333,13 @@ mod tests {
     }
 
     #[test]
+    fn soft_hyphens_non_breaking_spaces_and_curly_quotes_do_not_change_words() {
+        assert_eq!(stems("cyber\u{ad}bullying"), stems("cyberbullying"));
+        assert_eq!(stems("line\u{a0}manager"), stems("line manager"));
+        assert_eq!(stems("don\u{2019}t"), stems("don't"));
+    }
+
+    #[test]
     fn contractions_expand_to_not() {
         assert_eq!(stems("don't"), vec!["do", "not"]);
         assert_eq!(stems("won\u{2019}t"), vec!["will", "not"]);
