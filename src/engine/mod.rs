@@ -503,6 +503,19 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_with_an_apostrophe_needs_all_its_words() {
+        let rule = "      - id: a\n        phrases: [police]\n        unless: [child's welfare]\n";
+        assert_eq!(
+            status(rule, "If a child threatens you, call the police."),
+            Status::Met
+        );
+        assert_eq!(
+            status(rule, "For a child\u{2019}s welfare, call the police."),
+            Status::Missing
+        );
+    }
+
+    #[test]
     fn at_least_counts_different_alternatives() {
         let rule = "      - id: a\n        at_least: 2\n        any:\n          - phrases: [threats]\n          - phrases: [impersonation]\n          - phrases: [exclusion]\n";
         assert_eq!(status(rule, "Threats and more threats."), Status::Missing);

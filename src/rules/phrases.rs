@@ -38,11 +38,14 @@ impl PhraseBuilder {
                 continue;
             }
             let mut variants = vec![stems.clone()];
-            if stems.len() > 1 {
-                // Closed compound: "screen grab" also matches "screengrab".
-                let closed: String = phrase
-                    .split(|c: char| c.is_whitespace() || c == '-')
-                    .collect();
+            let words: Vec<&str> = phrase
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .filter(|w| !w.is_empty())
+                .collect();
+            // Closed compound: "screen grab" also matches "screengrab". Only for plain words:
+            // "child's welfare" closed up would fold to "child" alone.
+            if stems.len() > 1 && words.iter().all(|w| w.chars().all(char::is_alphabetic)) {
+                let closed: String = words.concat();
                 let folded = analyzer.phrase_stems(&closed);
                 if folded.len() == 1 {
                     variants.push(folded);

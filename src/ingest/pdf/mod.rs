@@ -6,6 +6,7 @@
 //! `TIME_LIMIT` and an error entry, never the run.
 
 mod layout;
+mod streams;
 
 use super::ReadError;
 use crate::document::Document;
@@ -109,6 +110,11 @@ fn extract(bytes: &[u8]) -> Result<Extracted, ReadError> {
         return Err(ReadError::Damaged {
             format: FORMAT,
             detail: "the file does not start like a PDF".into(),
+        });
+    }
+    if !streams::within_budget(bytes, streams::UNPACKED_LIMIT) {
+        return Err(ReadError::TooLargeUnpacked {
+            limit: streams::UNPACKED_LIMIT,
         });
     }
     let mut doc = match pdf_extract::Document::load_mem(bytes) {
