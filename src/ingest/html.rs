@@ -4,8 +4,7 @@
 //! source positions, so a block's location is its paragraph number: headings, paragraphs,
 //! list items and table rows counted from 1 in reading order.
 
-use super::markdown::{kind_of, BlockBuilder};
-use super::title_from_path;
+use super::markdown::BlockBuilder;
 use super::wordproc::normalise;
 use crate::document::{BlockKind, Document, Format, Metadata};
 use ego_tree::iter::Edge;
@@ -116,23 +115,12 @@ pub fn parse(path: &Path, source: &str) -> Document {
     let page_title = select_first(&html, "title")
         .map(|t| normalise(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
-    let title = page_title
-        .clone()
-        .or(first_h1)
-        .unwrap_or_else(|| title_from_path(path));
+    let title = page_title.clone().or(first_h1);
     let metadata = Metadata {
         title: page_title,
         ..Metadata::default()
     };
-    let kind = kind_of(&metadata, &title, path);
-    Document {
-        path: path.to_path_buf(),
-        format: Format::Html,
-        title,
-        kind,
-        metadata,
-        blocks: reader.builder.blocks,
-    }
+    super::finish_document(path, Format::Html, title, metadata, reader.builder.blocks)
 }
 
 fn select_first<'a>(html: &'a Html, selector: &str) -> Option<ElementRef<'a>> {

@@ -1,6 +1,6 @@
 //! Markdown → blocks, with every piece of text mapped back to its source line.
 
-use super::{frontmatter, title_from_path};
+use super::frontmatter;
 use crate::document::{Block, BlockKind, DocKind, Document, Format, LineStart, Metadata};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::path::Path;
@@ -56,18 +56,9 @@ pub fn parse(path: &Path, source: &str) -> Document {
     let title = metadata
         .title
         .clone()
-        .or(first_h1)
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| title_from_path(path));
-    let kind = kind_of(&metadata, &title, path);
-    Document {
-        path: path.to_path_buf(),
-        format: Format::Markdown,
-        title,
-        kind,
-        metadata,
-        blocks: builder.blocks,
-    }
+        .or(first_h1);
+    super::finish_document(path, Format::Markdown, title, metadata, builder.blocks)
 }
 
 /// Kind from front matter, else the title, else the file name.

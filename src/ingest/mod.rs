@@ -10,7 +10,7 @@ mod pdf;
 mod text;
 mod wordproc;
 
-use crate::document::{Document, Format};
+use crate::document::{Block, Document, Format, Metadata};
 use std::path::Path;
 use thiserror::Error;
 
@@ -86,6 +86,29 @@ pub fn parse(path: &Path, format: Format, bytes: &[u8]) -> Result<Document, Read
         return Err(ReadError::NoText);
     }
     Ok(doc)
+}
+
+/// A reader's blocks as a document: the title it found (else one made from the file name) and
+/// the kind (from front matter, else the title, else the file name).
+pub(crate) fn finish_document(
+    path: &Path,
+    format: Format,
+    title: Option<String>,
+    metadata: Metadata,
+    blocks: Vec<Block>,
+) -> Document {
+    let title = title
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| title_from_path(path));
+    let kind = markdown::kind_of(&metadata, &title, path);
+    Document {
+        path: path.to_path_buf(),
+        format,
+        title,
+        kind,
+        metadata,
+        blocks,
+    }
 }
 
 /// The title-case name of a file stem: "staff-social_media" → "Staff Social Media".

@@ -1,7 +1,7 @@
 //! Bytes → text (BOM sniffing, UTF-8, UTF-16, Windows-1252), and plain-text documents → blocks.
 
-use super::markdown::{kind_of, BlockBuilder};
-use super::{title_from_path, ReadError};
+use super::markdown::BlockBuilder;
+use super::ReadError;
 use crate::document::{BlockKind, Document, Format, Metadata};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use std::path::Path;
@@ -105,17 +105,13 @@ pub fn parse(path: &Path, source: &str) -> Document {
         }
         builder.finish();
     }
-    let metadata = Metadata::default();
-    let title = title.unwrap_or_else(|| title_from_path(path));
-    let kind = kind_of(&metadata, &title, path);
-    Document {
-        path: path.to_path_buf(),
-        format: Format::Text,
+    super::finish_document(
+        path,
+        Format::Text,
         title,
-        kind,
-        metadata,
-        blocks: builder.blocks,
-    }
+        Metadata::default(),
+        builder.blocks,
+    )
 }
 
 /// Runs of non-blank lines, each line with its 1-based number, trimmed.

@@ -2,8 +2,8 @@
 //! canonical, a collector that turns paragraphs, tables and notes into paragraphs with roles,
 //! and the step from those to a `Document` with paragraph numbers as locations.
 
-use super::markdown::{kind_of, BlockBuilder};
-use super::{title_from_path, ReadError};
+use super::markdown::BlockBuilder;
+use super::ReadError;
 use crate::document::{BlockKind, Document, Format, Metadata};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -362,33 +362,22 @@ pub fn assemble(
         }
     }
     let meta_title = meta_title.map(|t| normalise(&t)).filter(|t| !t.is_empty());
-    let title = meta_title
-        .clone()
-        .or_else(|| {
-            paras
-                .iter()
-                .find(|p| p.role == Role::Title && !p.text.is_empty())
-                .or_else(|| {
-                    paras
-                        .iter()
-                        .find(|p| p.role == Role::Heading(1) && !p.text.is_empty())
-                })
-                .map(|p| p.text.clone())
-        })
-        .unwrap_or_else(|| title_from_path(path));
+    let title = meta_title.clone().or_else(|| {
+        paras
+            .iter()
+            .find(|p| p.role == Role::Title && !p.text.is_empty())
+            .or_else(|| {
+                paras
+                    .iter()
+                    .find(|p| p.role == Role::Heading(1) && !p.text.is_empty())
+            })
+            .map(|p| p.text.clone())
+    });
     let metadata = Metadata {
         title: meta_title,
         ..Metadata::default()
     };
-    let kind = kind_of(&metadata, &title, path);
-    Document {
-        path: path.to_path_buf(),
-        format,
-        title,
-        kind,
-        metadata,
-        blocks: builder.blocks,
-    }
+    super::finish_document(path, format, title, metadata, builder.blocks)
 }
 
 /// The text of the first `dc:title` in a metadata part (docProps/core.xml, meta.xml).

@@ -16,8 +16,7 @@
 
 use super::{Extracted, Glyph};
 use crate::document::{BlockKind, Document, Format, Metadata};
-use crate::ingest::markdown::{kind_of, BlockBuilder};
-use crate::ingest::title_from_path;
+use crate::ingest::markdown::BlockBuilder;
 use crate::ingest::wordproc::normalise;
 use regex::Regex;
 use std::collections::HashMap;
@@ -63,37 +62,26 @@ pub fn document(path: &Path, extracted: Extracted) -> Document {
     let page = Page::measure(&lines);
     let builder = blocks(&lines, &page);
     let meta_title = extracted.title;
-    let title = meta_title
-        .clone()
-        .or_else(|| {
-            let top = builder
-                .blocks
-                .iter()
-                .filter_map(|b| match b.kind {
-                    BlockKind::Heading(level) => Some(level),
-                    _ => None,
-                })
-                .min()?;
-            builder
-                .blocks
-                .iter()
-                .find(|b| b.kind == BlockKind::Heading(top))
-                .map(|b| b.text.clone())
-        })
-        .unwrap_or_else(|| title_from_path(path));
+    let title = meta_title.clone().or_else(|| {
+        let top = builder
+            .blocks
+            .iter()
+            .filter_map(|b| match b.kind {
+                BlockKind::Heading(level) => Some(level),
+                _ => None,
+            })
+            .min()?;
+        builder
+            .blocks
+            .iter()
+            .find(|b| b.kind == BlockKind::Heading(top))
+            .map(|b| b.text.clone())
+    });
     let metadata = Metadata {
         title: meta_title,
         ..Metadata::default()
     };
-    let kind = kind_of(&metadata, &title, path);
-    Document {
-        path: path.to_path_buf(),
-        format: Format::Pdf,
-        title,
-        kind,
-        metadata,
-        blocks: builder.blocks,
-    }
+    crate::ingest::finish_document(path, Format::Pdf, title, metadata, builder.blocks)
 }
 
 /// Typical measures of the body text.
