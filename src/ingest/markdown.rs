@@ -72,6 +72,54 @@ pub fn kind_of(metadata: &Metadata, title: &str, path: &Path) -> DocKind {
     }
 }
 
+/// Does this text introduce what follows? "Staff must not:", and colon-less lead-ins that stop
+/// mid-sentence: "3. You must not", "Examples include".
+fn introduces_a_list(text: &str) -> bool {
+    if text.ends_with(':') {
+        return true;
+    }
+    const OPEN_ENDINGS: [&str; 13] = [
+        "not",
+        "must",
+        "should",
+        "shall",
+        "will",
+        "never",
+        "to",
+        "include",
+        "includes",
+        "including",
+        "following",
+        "may",
+        "can",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() <= 10
+        && words
+            .last()
+            .is_some_and(|w| OPEN_ENDINGS.contains(&w.to_lowercase().as_str()))
+}
+
+/// The leading clause number of a paragraph: "3.1.2" in "3.1.2 Post nothing...".
+fn clause_number(text: &str) -> Option<&str> {
+    let first = text.split_whitespace().next()?.trim_end_matches(['.', ')']);
+    let numbered = first.contains('.')
+        && first
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    numbered.then_some(first)
+}
+
+/// Is `text` a sub-clause of `lead` ("3.1.1" under "3.1")?
+fn is_sub_clause(lead: &str, text: &str) -> bool {
+    let (Some(parent), Some(child)) = (clause_number(lead), clause_number(text)) else {
+        return false;
+    };
+    child.len() > parent.len() + 1
+        && child.starts_with(parent)
+        && child[parent.len()..].starts_with('.')
+}
+
 /// Byte offset → 1-based line number.
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -214,17 +262,25 @@ impl BlockBuilder {
         }
         let index = self.blocks.len();
         let text = trimmed.trim_start().to_string();
+        // A numbered sub-clause ("3.1.1 post ...") continues the clause that introduces it
+        // ("3.1 Staff shall not:") just as a list item continues its lead-in.
+        let sub_clause_of_lead = kind == BlockKind::Paragraph
+            && self
+                .lead
+                .is_some_and(|(i, _)| is_sub_clause(&self.blocks[i].text, &text));
         let lead_in = match kind {
             BlockKind::ListItem => self
                 .lead
                 .filter(|&(_, level)| level <= self.depth)
                 .map(|(i, _)| i),
+            BlockKind::Paragraph if sub_clause_of_lead => self.lead.map(|(i, _)| i),
             _ => None,
         };
-        let introduces = text.ends_with(':');
+        let introduces = introduces_a_list(&text);
         match kind {
             BlockKind::ListItem if introduces => self.lead = Some((index, self.depth + 1)),
             BlockKind::Paragraph if introduces => self.lead = Some((index, 0)),
+            BlockKind::Paragraph if sub_clause_of_lead => {}
             BlockKind::ListItem | BlockKind::TableRow | BlockKind::Metadata => {}
             BlockKind::Paragraph | BlockKind::Heading(_) => self.lead = None,
         }
@@ -309,6 +365,24 @@ mod tests {
             ]
         );
         assert_eq!(d.blocks[1].first_line(), 3);
+    }
+
+    #[test]
+    fn colon_less_lead_ins_and_numbered_sub_clauses_are_continued() {
+        let d = doc("Under this policy you must not\n\n- befriend pupils online\n\n3.1 Staff shall not:\n\n3.1.1 post about pupils.\n\n3.2 Other text.\n");
+        let lead_of = |t: &str| {
+            let b = d.blocks.iter().find(|b| b.text == t).unwrap();
+            b.lead_in.map(|i| d.blocks[i].text.as_str())
+        };
+        assert_eq!(
+            lead_of("befriend pupils online"),
+            Some("Under this policy you must not")
+        );
+        assert_eq!(
+            lead_of("3.1.1 post about pupils."),
+            Some("3.1 Staff shall not:")
+        );
+        assert_eq!(lead_of("3.2 Other text."), None);
     }
 
     #[test]
