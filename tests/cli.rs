@@ -372,3 +372,30 @@ fn an_unreadable_file_is_named_with_the_reason() {
     );
     assert!(report["organisations"][0]["documents"][0]["error"].is_string());
 }
+
+#[test]
+fn markdown_and_csv_reports_list_every_rule_and_the_gaps() {
+    let (code, _, _, out) = audit(
+        &[&example("riverside-youth-trust")],
+        &["--format", "json,markdown,csv"],
+    );
+    assert_eq!(code, 1);
+    let csv = std::fs::read_to_string(out.path().join("findings.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 35, "a header and one row per rule");
+    assert!(rows[0].starts_with("organisation,rule,title,severity,status"));
+    for id in requirement_ids() {
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with(&format!("Riverside Youth Trust,{id},"))),
+            "{id}"
+        );
+    }
+    let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(md.contains("Riverside Youth Trust: fail"), "{md}");
+    assert!(md.contains("| `CB-TAKEDOWN` "), "{md}");
+    assert!(
+        !md.contains("| `CB-DEFINITION` "),
+        "met rules are not listed as gaps"
+    );
+}

@@ -1,8 +1,10 @@
 //! Report files. Each emitter writes to a `&mut dyn Write` and never prints; `write_all` puts
 //! each file in place atomically (a temporary file in the same folder, then a rename).
 
+mod csv;
 mod html;
 mod json;
+mod markdown;
 pub mod terminal;
 
 use crate::audit::Report;
@@ -20,8 +22,10 @@ pub fn emitter(format: ReportFormat) -> Result<(&'static str, Emitter)> {
     Ok(match format {
         ReportFormat::Html => ("index.html", html::emit),
         ReportFormat::Json => ("report.json", json::emit),
+        ReportFormat::Markdown => ("report.md", markdown::emit),
+        ReportFormat::Csv => ("findings.csv", csv::emit),
         other => bail!(
-            "the `{}` report format is not available in this version (available: html, json)",
+            "the `{}` report format is not available in this version (available: html, json, markdown, csv)",
             format!("{other:?}").to_lowercase()
         ),
     })
