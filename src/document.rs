@@ -218,6 +218,14 @@ pub struct Document {
 }
 
 impl Document {
+    /// Each block as (kind, text, location): what the readers' tests compare.
+    pub fn outline(&self) -> Vec<(BlockKind, &str, usize)> {
+        self.blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str(), b.first_line()))
+            .collect()
+    }
+
     pub fn words(&self) -> usize {
         self.blocks
             .iter()

@@ -299,13 +299,6 @@ mod tests {
         parse(Path::new("staff-policy.docx"), &bytes).unwrap()
     }
 
-    fn blocks(doc: &Document) -> Vec<(BlockKind, &str, usize)> {
-        doc.blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str(), b.first_line()))
-            .collect()
-    }
-
     #[test]
     fn custom_styles_with_an_outline_level_are_headings_through_based_on() {
         let styles = r#"
@@ -320,7 +313,7 @@ mod tests {
             <w:p><w:pPr><w:pStyle w:val="L1"/></w:pPr><w:r><w:t>Looping style.</w:t></w:r></w:p>"#;
         let doc = docx(body, styles);
         assert_eq!(
-            blocks(&doc),
+            doc.outline(),
             vec![
                 (BlockKind::Heading(1), "Policy", 1),
                 (BlockKind::Heading(3), "4.1 Evidence", 2),

@@ -214,11 +214,7 @@ mod tests {
             </text:list-item></text:list>
             <text:p>After<text:s text:c="4"/>the<text:tab/>list.</text:p>"#;
         let doc = odt(body, styles);
-        let got: Vec<(BlockKind, &str, usize)> = doc
-            .blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str(), b.first_line()))
-            .collect();
+        let got = doc.outline();
         assert_eq!(
             got,
             vec![

@@ -424,11 +424,7 @@ mod tests {
             para(Role::TableRow, "Role | Contact"),
         ];
         let doc = assemble(Path::new("p.docx"), Format::Docx, None, &paras);
-        let got: Vec<(BlockKind, &str, usize)> = doc
-            .blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str(), b.first_line()))
-            .collect();
+        let got = doc.outline();
         assert_eq!(
             got,
             vec![

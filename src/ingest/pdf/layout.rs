@@ -432,13 +432,6 @@ mod tests {
         document(Path::new("policy.pdf"), Extracted { title: None, pages })
     }
 
-    fn summary(doc: &Document) -> Vec<(BlockKind, &str, usize)> {
-        doc.blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str(), b.first_line()))
-            .collect()
-    }
-
     #[test]
     fn headings_paragraphs_bullets_and_rows_are_recovered() {
         let page1 = glyphs(&[
@@ -472,7 +465,7 @@ mod tests {
         let page2 = glyphs(&[("full stop until here.", 50.0, 50.0, 10.0)]);
         let doc = read(vec![page1, page2]);
         assert_eq!(
-            summary(&doc),
+            doc.outline(),
             vec![
                 (BlockKind::Heading(1), "Social Media Policy", 1),
                 (BlockKind::Heading(2), "4. Reporting", 1),
