@@ -1,8 +1,10 @@
 //! Findings → one audit per organisation: the report model every emitter reads.
 
+use crate::document::BlockKind;
 use crate::engine::{Hit, Prepared, RuleOutcome, Status};
-use crate::rules::Severity;
+use crate::rules::{Pattern, Rule, SetId, Severity};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Evidence excerpts kept per element: enough to check, few enough to read.
 const EVIDENCE_PER_ELEMENT: usize = 3;
@@ -71,10 +73,58 @@ pub struct Finding {
     pub status: Status,
     pub elements: Vec<ElementReport>,
     pub evidence: Vec<Evidence>,
-    pub waiver: Option<serde_json::Value>,
+    pub waiver: Option<WaiverReport>,
     pub description: String,
     pub source: String,
     pub remediation: String,
+    /// For a gap: where the missing wording would best go — the section of the organisation's
+    /// documents that comes closest to the requirement, else its most relevant document.
+    pub suggested_location: Option<Place>,
+}
+
+/// A place in a document a person can go to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Place {
+    pub document: String,
+    pub line: usize,
+    /// "line 42", "paragraph 7" or "page 3".
+    pub location: String,
+    pub section: Option<String>,
+}
+
+/// A waiver that names a finding, and what became of it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct WaiverReport {
+    pub state: WaiverState,
+    pub justification: String,
+    pub approved_by: Option<String>,
+    /// YYYY-MM-DD: the last day the waiver applies.
+    pub expires: String,
+    /// Where the waiver is written: "waivers.yaml:12".
+    pub defined_at: String,
+    /// The finding's status had there been no waiver.
+    pub status_without_waiver: Status,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WaiverState {
+    /// The finding is a gap and the waiver is in date: the finding is `waived`.
+    Applied,
+    /// The waiver's expiry date has passed: the finding keeps its own status.
+    Expired,
+    /// The requirement is met (or not applicable): the waiver is no longer needed.
+    Unneeded,
+}
+
+impl WaiverState {
+    pub fn name(self) -> &'static str {
+        match self {
+            WaiverState::Applied => "applied",
+            WaiverState::Expired => "expired",
+            WaiverState::Unneeded => "unneeded",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +202,11 @@ pub fn findings(outcomes: &[RuleOutcome], docs: &[Prepared]) -> Vec<Finding> {
                     .collect(),
                 evidence,
                 waiver: None,
+                suggested_location: o
+                    .status
+                    .is_gap()
+                    .then(|| suggested_place(o.rule, docs))
+                    .flatten(),
                 description: o.rule.description.clone(),
                 source: format!("{} — {}", o.rule.source_document, o.rule.source_section),
                 remediation: o.rule.remediation.clone(),
@@ -174,6 +229,92 @@ fn evidence_at(prepared: &Prepared, hit: &Hit) -> Evidence {
         excerpt: excerpt(raw.trim()),
         elements: Vec::new(),
     }
+}
+
+/// Where a gap's wording would best go: the section that shares most of the rule's vocabulary
+/// (each phrase set weighted by how rare it is in the organisation's documents, so "staff"
+/// counts for little); with no shared vocabulary, the start of the largest relevant document.
+fn suggested_place(rule: &Rule, docs: &[Prepared]) -> Option<Place> {
+    let mut sets: Vec<SetId> = rule
+        .elements
+        .iter()
+        .flat_map(|e| &e.alternatives)
+        .flat_map(|a| match &a.pattern {
+            Pattern::Phrases(set) => vec![*set],
+            Pattern::Near { sets, .. } => sets.clone(),
+            Pattern::Regex(_) => Vec::new(),
+        })
+        .collect();
+    sets.sort_unstable();
+    sets.dedup();
+    let relevant: Vec<usize> = (0..docs.len())
+        .filter(|&d| {
+            rule.applies_to
+                .as_ref()
+                .is_none_or(|kinds| kinds.contains(&docs[d].doc.kind))
+        })
+        .collect();
+    let blocks = || {
+        relevant
+            .iter()
+            .flat_map(|&d| docs[d].blocks.iter().enumerate().map(move |(b, _)| (d, b)))
+    };
+    let total = blocks().count() as f64;
+    let weight: BTreeMap<SetId, f64> = sets
+        .iter()
+        .map(|&set| {
+            let df = blocks()
+                .filter(|&(d, b)| docs[d].blocks[b].hits.contains_key(&set))
+                .count() as f64;
+            (set, (1.0 + total / (1.0 + df)).ln())
+        })
+        .collect();
+    // Sections: (document, heading block; None for text before the first heading).
+    let mut sections: BTreeMap<(usize, Option<usize>), (Vec<SetId>, usize)> = BTreeMap::new();
+    for (d, b) in blocks() {
+        let block = &docs[d].doc.blocks[b];
+        let heading = match block.kind {
+            BlockKind::Heading(_) => Some(b),
+            _ => block.heading_blocks.last().copied(),
+        };
+        let entry = sections.entry((d, heading)).or_default();
+        entry.1 += 1;
+        for &set in &sets {
+            if docs[d].blocks[b].hits.contains_key(&set) && !entry.0.contains(&set) {
+                entry.0.push(set);
+            }
+        }
+    }
+    let mut best: Option<((usize, Option<usize>), f64, usize)> = None;
+    for (key, (found, size)) in &sections {
+        let score: f64 = found.iter().map(|s| weight[s]).sum();
+        // Higher score wins; on a tie, the shorter section (the more focused one).
+        let better =
+            best.is_none_or(|(_, s, n)| score > s + 1e-9 || (score > s - 1e-9 && *size < n));
+        if score > 0.0 && better {
+            best = Some((*key, score, *size));
+        }
+    }
+    let (d, heading) = match best {
+        Some((key, _, _)) => key,
+        None => {
+            let d = *relevant
+                .iter()
+                .max_by_key(|&&d| (docs[d].doc.words(), std::cmp::Reverse(d)))?;
+            (d, None)
+        }
+    };
+    let doc = docs[d].doc;
+    let (line, section) = match heading {
+        Some(h) => (doc.blocks[h].first_line(), Some(doc.blocks[h].text.clone())),
+        None => (doc.blocks.first().map_or(1, |b| b.first_line()), None),
+    };
+    Some(Place {
+        document: doc.path.display().to_string(),
+        line,
+        location: format!("{} {line}", doc.format.location_unit()),
+        section,
+    })
 }
 
 /// An excerpt no longer than `EXCERPT_CHARS`, cut at a word and marked with "…".
