@@ -30,6 +30,9 @@ pub struct Tool {
 pub struct PackInfo {
     pub name: String,
     pub version: String,
+    /// Rules switched off in policy-audit.yaml.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disabled_rules: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -41,35 +41,33 @@ pub struct AuditArgs {
     /// Rule file or folder (repeatable); replaces the built-in pack.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
-    /// Report formats, comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "html,json",
-        value_name = "LIST"
-    )]
-    pub format: Vec<ReportFormat>,
-    /// Where report files go.
-    #[arg(long, default_value = "policy-audit-report", value_name = "DIR")]
-    pub out: PathBuf,
-    /// The lowest severity whose gaps fail the audit.
-    #[arg(long, value_enum, default_value = "must", value_name = "LEVEL")]
-    pub fail_on: FailOn,
+    /// Report formats, comma-separated: html, json, sarif, junit, markdown, csv [default: html,json]
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub format: Option<Vec<ReportFormat>>,
+    /// Where report files go [default: policy-audit-report]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The lowest severity whose gaps fail the audit: must, should, may, never [default: must]
+    #[arg(long, value_enum, value_name = "LEVEL", hide_possible_values = true)]
+    pub fail_on: Option<FailOn>,
     /// The audit date, YYYY-MM-DD (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
     /// Waivers file (YAML).
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
-    /// Configuration file (YAML).
+    /// Configuration file (default: policy-audit.yaml in this folder or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Do not look for policy-audit.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Largest document read, in megabytes.
-    #[arg(long, value_name = "MB", default_value_t = 50)]
-    pub max_file_mb: u64,
+    /// Largest document read, in megabytes [default: 50]
+    #[arg(long, value_name = "MB")]
+    pub max_file_mb: Option<u64>,
     /// Print nothing to the terminal.
     #[arg(long, short)]
     pub quiet: bool,

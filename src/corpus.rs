@@ -1,6 +1,7 @@
 //! PATHs → organisations → source files. Each PATH is one organisation (or, with
 //! `--portfolio`, each of its immediate subfolders is).
 
+use crate::config::FileFilter;
 use crate::document::Format;
 use std::path::{Path, PathBuf};
 
@@ -36,7 +37,11 @@ impl Source {
 }
 
 /// Organisations for the given PATHs, sorted by path.
-pub fn organisations(paths: &[PathBuf], portfolio: bool) -> Result<Vec<Organisation>, String> {
+pub fn organisations(
+    paths: &[PathBuf],
+    portfolio: bool,
+    filter: &FileFilter,
+) -> Result<Vec<Organisation>, String> {
     let mut orgs = Vec::new();
     for path in paths {
         if !path.exists() {
@@ -47,12 +52,12 @@ pub fn organisations(paths: &[PathBuf], portfolio: bool) -> Result<Vec<Organisat
                 .map_err(|e| format!("{}: {e}", path.display()))?
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.is_dir() && !is_hidden(p))
+                .filter(|p| p.is_dir() && !is_hidden(p) && filter.walks(p))
                 .collect();
             subfolders.sort();
-            orgs.extend(subfolders.iter().map(|p| walk(p)));
+            orgs.extend(subfolders.iter().map(|p| walk(p, filter)));
         } else {
-            orgs.push(walk(path));
+            orgs.push(walk(path, filter));
         }
     }
     Ok(orgs)
@@ -63,8 +68,9 @@ fn is_hidden(path: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
-/// Every file under `root` (or `root` itself), honouring .gitignore and skipping hidden files.
-fn walk(root: &Path) -> Organisation {
+/// Every file under `root` (or `root` itself), honouring .gitignore, skipping hidden files and
+/// whatever the filter leaves out (the report folder, excluded globs).
+fn walk(root: &Path, filter: &FileFilter) -> Organisation {
     let mut org = Organisation {
         path: root.to_path_buf(),
         sources: Vec::new(),
@@ -74,6 +80,10 @@ fn walk(root: &Path) -> Organisation {
         .follow_links(true)
         .require_git(false)
         .sort_by_file_path(|a, b| a.cmp(b))
+        .filter_entry({
+            let filter = filter.clone();
+            move |entry| filter.walks(entry.path())
+        })
         .build();
     for entry in walker {
         match entry {
@@ -82,6 +92,10 @@ fn walk(root: &Path) -> Organisation {
                     continue;
                 }
                 let path = entry.into_path();
+                // A file named on the command line is audited whatever the globs say.
+                if path != root && !filter.keeps(&path, root) {
+                    continue;
+                }
                 let format = path
                     .extension()
                     .and_then(|e| Format::from_extension(&e.to_string_lossy()));

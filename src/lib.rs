@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod audit;
 pub mod cli;
+pub mod config;
 pub mod corpus;
 pub mod document;
 pub mod engine;
@@ -16,6 +17,9 @@ pub mod examples;
 pub mod ingest;
 pub mod report;
 pub mod rules;
+pub mod settings;
+pub mod waivers;
+pub mod yaml;
 
 use audit::{DocEntry, OrgAudit, PackInfo, Report, Tool};
 use chrono::NaiveDate;
@@ -33,6 +37,18 @@ pub struct AuditRequest {
     /// `None` = never fail.
     pub fail_on: Option<Severity>,
     pub max_bytes: u64,
+    /// Which files are audited (include/exclude globs, the report folder left out).
+    pub files: config::FileFilter,
+    pub waivers: Vec<waivers::Waiver>,
+}
+
+/// Why an audit could not run.
+#[derive(Debug)]
+pub enum AuditError {
+    /// A PATH that does not exist or cannot be listed.
+    Paths(String),
+    /// Mistakes in the waivers file that only the audit reveals (an unknown organisation).
+    Config(Vec<yaml::SourceError>),
 }
 
 /// The report, and what the exit code needs to know.
@@ -49,8 +65,9 @@ impl AuditRun {
 }
 
 /// Run the whole audit. Unreadable documents are listed in the report, never fatal.
-pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String> {
-    let orgs = corpus::organisations(&request.paths, request.portfolio)?;
+pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, AuditError> {
+    let orgs = corpus::organisations(&request.paths, request.portfolio, &request.files)
+        .map_err(AuditError::Paths)?;
     let analyzer = analysis::Analyzer::default();
     let mut read_errors = Vec::new();
     let mut organisations = Vec::new();
@@ -66,10 +83,13 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
             .map(|d| engine::prepare(d, pack, &analyzer))
             .collect();
         let outcomes = engine::evaluate(pack, &prepared, request.as_of);
-        let findings = audit::findings(&outcomes, &prepared);
+        let mut findings = audit::findings(&outcomes, &prepared);
+        let name = organisation_name(&org.path, &docs);
+        let path = org.path.display().to_string();
+        waivers::apply(&mut findings, &name, &path, &request.waivers, request.as_of);
         organisations.push(OrgAudit {
-            name: organisation_name(&org.path, &docs),
-            path: org.path.display().to_string(),
+            name,
+            path,
             documents: entries,
             skipped: org
                 .skipped
@@ -79,6 +99,14 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
             summary: audit::summarise(&findings, request.fail_on),
             findings,
         });
+    }
+    let audited: Vec<(&str, &str)> = organisations
+        .iter()
+        .map(|o| (o.name.as_str(), o.path.as_str()))
+        .collect();
+    let unknown = waivers::unknown_organisations(&request.waivers, &audited);
+    if !unknown.is_empty() {
+        return Err(AuditError::Config(unknown));
     }
     Ok(AuditRun {
         report: Report {
@@ -91,6 +119,7 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
             rule_packs: vec![PackInfo {
                 name: pack.name.clone(),
                 version: pack.version.clone(),
+                disabled_rules: pack.disabled.clone(),
             }],
             organisations,
         },

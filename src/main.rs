@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 use clap::Parser;
-use policy_audit::cli::{Cli, ColorChoice, Command, FailOn, PackArg, RulesCommand};
-use policy_audit::rules::{self, RulePack, Severity};
-use policy_audit::{audit, examples, ingest, report, AuditRequest};
+use policy_audit::cli::{AuditArgs, Cli, ColorChoice, Command, PackArg, RulesCommand};
+use policy_audit::rules::{self, RulePack};
+use policy_audit::{audit, examples, ingest, report, settings, AuditError};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -34,72 +34,72 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Audit(args) => {
-            // Refuse an unavailable format before doing any work.
-            for format in &args.format {
-                report::emitter(*format)?;
-            }
-            let pack = match load_pack(&args.rules) {
-                Ok(p) => p,
-                Err(code) => return Ok(code),
-            };
-            if args.waivers.is_some() || args.config.is_some() {
-                eprintln!("note: --waivers and --config are not read by this version");
-            }
-            let paths = if args.paths.is_empty() {
-                vec![std::path::PathBuf::from(".")]
-            } else {
-                args.paths.clone()
-            };
-            let request = AuditRequest {
-                paths,
-                portfolio: args.portfolio,
-                as_of: args
-                    .as_of
-                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
-                fail_on: match args.fail_on {
-                    FailOn::Must => Some(Severity::Must),
-                    FailOn::Should => Some(Severity::Should),
-                    FailOn::May => Some(Severity::May),
-                    FailOn::Never => None,
-                },
-                max_bytes: args.max_file_mb.saturating_mul(1024 * 1024),
-            };
-            if let Some(jobs) = args.jobs {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(jobs.max(1))
-                    .build_global()
-                    .ok();
-            }
-            let run = audit(&pack, &request).map_err(anyhow::Error::msg)?;
-            let written = report::write_all(&run.report, &pack, &args.format, &args.out)?;
-            if !args.quiet {
-                let color = match args.color {
-                    ColorChoice::Always => true,
-                    ColorChoice::Never => false,
-                    ColorChoice::Auto => {
-                        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                    }
-                };
-                let mut err = std::io::stderr().lock();
-                report::terminal::summary(
-                    &run.report,
-                    &written,
-                    &report::terminal::Style { color },
-                    &mut err,
-                )?;
-            }
-            Ok(if !run.read_errors.is_empty() {
-                ERROR
-            } else if run.failed() {
-                GAPS
-            } else {
-                OK
-            })
-        }
+        Command::Audit(args) => audit_command(&args),
         Command::Rules(cmd) => rules_command(cmd),
         Command::Extract { file, json } => extract(&file, json),
     }
+}
+
+fn audit_command(args: &AuditArgs) -> Result<u8> {
+    let cwd = std::env::current_dir()?;
+    let today = chrono::Local::now().date_naive();
+    let settings = match settings::resolve(args, &cwd, today) {
+        Ok(s) => s,
+        Err(errors) => return Ok(print_errors(&errors, "configuration")),
+    };
+    // Refuse an unavailable format before doing any work.
+    for format in &settings.formats {
+        report::emitter(*format)?;
+    }
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .ok();
+    }
+    let run = match audit(&settings.pack, &settings.request) {
+        Ok(run) => run,
+        Err(AuditError::Paths(message)) => anyhow::bail!(message),
+        Err(AuditError::Config(errors)) => return Ok(print_errors(&errors, "waivers")),
+    };
+    let written = report::write_all(
+        &run.report,
+        &settings.pack,
+        &settings.formats,
+        &settings.out,
+    )?;
+    if !args.quiet {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let mut err = std::io::stderr().lock();
+        report::terminal::summary(
+            &run.report,
+            &written,
+            &report::terminal::Style { color },
+            &mut err,
+        )?;
+    }
+    Ok(if !run.read_errors.is_empty() {
+        ERROR
+    } else if run.failed() {
+        GAPS
+    } else {
+        OK
+    })
+}
+
+/// Print every error of a YAML input (each with file:line:column and its line), then a count.
+fn print_errors(errors: &[policy_audit::yaml::SourceError], what: &str) -> u8 {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    eprintln!("{} error(s) in the {what}", errors.len());
+    ERROR
 }
 
 /// The built-in pack, or the given rule files; on errors, print them all.
@@ -109,13 +109,7 @@ fn load_pack(paths: &[std::path::PathBuf]) -> std::result::Result<RulePack, u8> 
     } else {
         rules::load_paths(paths)
     };
-    loaded.map_err(|errors| {
-        for e in &errors.0 {
-            eprintln!("error: {e}");
-        }
-        eprintln!("{} error(s) in the rule pack", errors.0.len());
-        ERROR
-    })
+    loaded.map_err(|errors| print_errors(&errors.0, "rule pack"))
 }
 
 fn rules_command(cmd: RulesCommand) -> Result<u8> {

@@ -23,12 +23,12 @@ struct Compiler<'a> {
 
 impl Compiler<'_> {
     fn error(&mut self, at: &Location, message: impl Into<String>) {
-        self.errors.push(RuleError {
-            file: self.file.clone(),
-            line: at.line().max(1) + self.line_offset,
-            column: at.column().max(1),
-            message: message.into(),
-        });
+        self.errors.push(RuleError::new(
+            &self.file,
+            at.line().max(1) + self.line_offset,
+            at.column(),
+            message,
+        ));
     }
 
     /// A phrase list, with `@name` term sets expanded, as one phrase set.
@@ -393,12 +393,12 @@ pub fn compile(
     let phrases = match c.phrases.build() {
         Ok(p) => p,
         Err(e) => {
-            c.errors.push(RuleError {
-                file: "<pack>".into(),
-                line: 1,
-                column: 1,
-                message: format!("phrase index too large: {e}"),
-            });
+            c.errors.push(RuleError::new(
+                "<pack>",
+                1,
+                1,
+                format!("phrase index too large: {e}"),
+            ));
             return None;
         }
     };
@@ -411,5 +411,6 @@ pub fn compile(
         rules: compiled,
         phrases,
         exclude,
+        disabled: Vec::new(),
     })
 }

@@ -52,9 +52,21 @@ pub fn load_builtin() -> Result<RulePack, RuleErrors> {
 
 /// Load rule files and folders of rule files (`*.yaml`, `*.yml`, sorted by name).
 pub fn load_paths(paths: &[PathBuf]) -> Result<RulePack, RuleErrors> {
+    load(paths, &[])
+}
+
+/// The pack in `paths` (the built-in one when empty), with the rules in `extra` added to it.
+pub fn load(paths: &[PathBuf], extra: &[PathBuf]) -> Result<RulePack, RuleErrors> {
     let mut sources = Vec::new();
+    if paths.is_empty() {
+        sources.extend(
+            BUILTIN_FILES
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.to_string())),
+        );
+    }
     let mut errors = Vec::new();
-    for path in paths {
+    for path in paths.iter().chain(extra) {
         for file in rule_files(path, &mut errors) {
             match std::fs::read_to_string(&file) {
                 Ok(text) => sources.push((file.display().to_string(), text)),
@@ -106,12 +118,7 @@ fn rule_files(path: &Path, errors: &mut Vec<RuleError>) -> Vec<PathBuf> {
 }
 
 fn file_error(file: &str, message: String) -> RuleError {
-    RuleError {
-        file: file.to_string(),
-        line: 1,
-        column: 1,
-        message,
-    }
+    RuleError::new(file, 1, 1, message)
 }
 
 /// A raw rule with where it came from: its file and the file line its YAML starts on.
@@ -131,7 +138,7 @@ pub fn load_sources(sources: &[(String, String)]) -> Result<RulePack, RuleErrors
         let raw: RawFile = match serde_saphyr::from_str(text) {
             Ok(raw) => raw,
             Err(e) => {
-                errors.push(yaml_error(file, 0, &e));
+                errors.push(crate::yaml::parse_error(file, 0, &e));
                 continue;
             }
         };
@@ -147,7 +154,7 @@ pub fn load_sources(sources: &[(String, String)]) -> Result<RulePack, RuleErrors
         for item in &raw.rules {
             let line = item.referenced.line();
             let column = item.referenced.column();
-            let chunk = rule_chunk(text, line, column);
+            let chunk = crate::yaml::item_chunk(text, line, column);
             let line_offset = line.saturating_sub(1);
             match serde_saphyr::from_str::<RawRule>(&chunk) {
                 Ok(rule) => rules.push(Located {
@@ -155,7 +162,7 @@ pub fn load_sources(sources: &[(String, String)]) -> Result<RulePack, RuleErrors
                     line_offset,
                     value: rule,
                 }),
-                Err(e) => errors.push(yaml_error(file, line_offset, &e)),
+                Err(e) => errors.push(crate::yaml::parse_error(file, line_offset, &e)),
             }
         }
     }
@@ -167,51 +174,13 @@ pub fn load_sources(sources: &[(String, String)]) -> Result<RulePack, RuleErrors
     }
     errors.sort();
     errors.dedup();
+    // Show each error's source line: the offending text, not just its position.
+    let errors = errors
+        .into_iter()
+        .map(|e| match sources.iter().find(|(file, _)| *file == e.file) {
+            Some((_, text)) => e.with_source(text),
+            None => e,
+        })
+        .collect();
     Err(RuleErrors(errors))
-}
-
-/// The YAML of one sequence item that starts at (line, column), re-indented so it parses on
-/// its own: the "- " before it becomes spaces, and it runs until a line indented less.
-fn rule_chunk(text: &str, line: u64, column: u64) -> String {
-    let indent = column.saturating_sub(1) as usize;
-    let mut out = String::new();
-    for (i, l) in text
-        .lines()
-        .enumerate()
-        .skip(line.saturating_sub(1) as usize)
-    {
-        if i + 1 == line as usize {
-            let rest: String = l.chars().skip(indent).collect();
-            out.push_str(&" ".repeat(indent));
-            out.push_str(&rest);
-        } else {
-            let trimmed = l.trim_start();
-            let this_indent = l.chars().count() - trimmed.chars().count();
-            if !trimmed.is_empty() && !trimmed.starts_with('#') && this_indent < indent {
-                break;
-            }
-            out.push_str(l);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn yaml_error(file: &str, line_offset: u64, e: &serde_saphyr::Error) -> RuleError {
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line(), l.column()))
-        .unwrap_or((1, 1));
-    let message = e.without_snippet().to_string();
-    // The library's message may repeat the position; keep the reason only.
-    let message = message
-        .split_once(" at line ")
-        .map(|(m, _)| m.to_string())
-        .unwrap_or(message);
-    RuleError {
-        file: file.to_string(),
-        line: line + line_offset,
-        column,
-        message,
-    }
 }

@@ -8,9 +8,8 @@ pub mod schema;
 
 use crate::document::DocKind;
 use regex::Regex;
-use std::fmt;
 
-pub use load::{load_builtin, load_paths, load_sources, BUILTIN_FILES};
+pub use load::{load, load_builtin, load_paths, load_sources, BUILTIN_FILES};
 pub use phrases::{PhraseIndex, SetHits, SetId};
 pub use schema::{Scope, Severity};
 
@@ -22,6 +21,8 @@ pub struct RulePack {
     pub phrases: PhraseIndex,
     /// Pack-wide exclusions (scope-outs, negations).
     pub exclude: Option<SetId>,
+    /// Rules switched off by the configuration, by ID: not judged, listed in reports.
+    pub disabled: Vec<String>,
 }
 
 pub struct Rule {
@@ -103,39 +104,5 @@ impl Element {
     }
 }
 
-/// One mistake in a rule file, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct RuleError {
-    pub file: String,
-    pub line: u64,
-    pub column: u64,
-    pub message: String,
-}
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
-    }
-}
-
-/// Every mistake found in a rule pack.
-#[derive(Debug)]
-pub struct RuleErrors(pub Vec<RuleError>);
-
-impl fmt::Display for RuleErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for RuleErrors {}
+/// Rule-file mistakes are YAML-input mistakes: file:line:column, message, source line.
+pub use crate::yaml::{SourceError as RuleError, SourceErrors as RuleErrors};
