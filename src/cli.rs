@@ -21,6 +21,13 @@ pub enum Command {
     /// List, show, check and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Set up a policy repository: policy-audit.yaml, a waivers file and a CI workflow.
+    /// Files that already exist are left alone.
+    Init {
+        /// The repository's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Show how a document was read: blocks, kinds, headings and lines.
     Extract {
         /// The document to read.

@@ -115,30 +115,42 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
         .find(|f| f.is_file())
 }
 
-/// Read and check a configuration file.
-pub fn load(path: &Path) -> Result<Config, Vec<SourceError>> {
+/// Read and check a configuration file: what could be read of it, and every mistake in it
+/// (so the rule pack and waivers can still be checked against the rest).
+pub fn load(path: &Path) -> (Config, Vec<SourceError>) {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![SourceError::new(
-            &file,
-            1,
-            1,
-            format!("cannot read the configuration: {e}"),
-        )]
-    })?;
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let error =
+                SourceError::new(&file, 1, 1, format!("cannot read the configuration: {e}"));
+            return (Config::default(), vec![error]);
+        }
+    };
     let dir = std::path::absolute(path)
         .ok()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .unwrap_or_default();
-    parse(&file, &text, &dir)
-        .map_err(|errors| errors.into_iter().map(|e| e.with_source(&text)).collect())
+    let (config, errors) = parse_partly(&file, &text, &dir);
+    let errors = errors.into_iter().map(|e| e.with_source(&text)).collect();
+    (config, errors)
 }
 
 /// Parse a configuration whose relative paths are relative to `dir`.
 pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, Vec<SourceError>> {
+    let (config, errors) = parse_partly(file, text, dir);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The settings that are right, and the mistakes in the others.
+fn parse_partly(file: &str, text: &str, dir: &Path) -> (Config, Vec<SourceError>) {
     let mut errors = Vec::new();
     let mut config = Config {
-        file: dir.join(Path::new(file).file_name().unwrap_or_default()),
+        file: PathBuf::from(file),
         files: FileFilter {
             base: Some(dir.to_path_buf()),
             ..FileFilter::default()
@@ -168,11 +180,7 @@ pub fn parse(file: &str, text: &str, dir: &Path) -> Result<Config, Vec<SourceErr
         }
     }
     errors.sort();
-    if errors.is_empty() {
-        Ok(config)
-    } else {
-        Err(errors)
-    }
+    (config, errors)
 }
 
 /// Where a chunk of the file sits, for its errors and relative paths.

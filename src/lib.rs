@@ -15,6 +15,7 @@ pub mod document;
 pub mod engine;
 pub mod examples;
 pub mod ingest;
+pub mod init;
 pub mod report;
 pub mod rules;
 pub mod settings;

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use clap::Parser;
 use policy_audit::cli::{AuditArgs, Cli, ColorChoice, Command, PackArg, RulesCommand};
+use policy_audit::init::Outcome;
 use policy_audit::rules::{self, RulePack};
 use policy_audit::{audit, examples, ingest, report, settings, AuditError};
 use std::io::{IsTerminal, Write};
@@ -36,6 +37,19 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit(args) => audit_command(&args),
         Command::Rules(cmd) => rules_command(cmd),
+        Command::Init { dir } => {
+            let today = chrono::Local::now().date_naive();
+            for outcome in policy_audit::init::scaffold(&dir, today)? {
+                match outcome {
+                    Outcome::Created(p) => println!("created {}", p.display()),
+                    Outcome::Kept(p) => println!("kept    {} (already there)", p.display()),
+                }
+            }
+            println!(
+                "next: put the policies in this folder, then run `policy-audit audit`; see the workflow for CI"
+            );
+            Ok(OK)
+        }
         Command::Extract { file, json } => extract(&file, json),
     }
 }

@@ -35,14 +35,16 @@ pub fn resolve(
     } else {
         args.config.clone().or_else(|| config::discover(cwd))
     };
+    let shown = |p: &Path| relative_to(p, cwd);
+    let config_file = config_file.map(|f| shown(&f));
     let config = match &config_file {
-        Some(file) => config::load(file).unwrap_or_else(|e| {
-            errors.extend(e);
-            Config::default()
-        }),
+        Some(file) => {
+            let (config, mistakes) = config::load(file);
+            errors.extend(mistakes);
+            config
+        }
         None => Config::default(),
     };
-    let shown = |p: &Path| relative_to(p, cwd);
     let rule_paths = if args.rules.is_empty() {
         config.rules.iter().map(|p| shown(p)).collect()
     } else {
@@ -121,7 +123,7 @@ pub fn resolve(
             .or(config.format)
             .unwrap_or_else(|| DEFAULT_FORMATS.to_vec()),
         out,
-        config_file: config_file.map(|f| shown(&f)),
+        config_file,
     })
 }
 

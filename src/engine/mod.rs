@@ -146,7 +146,9 @@ pub fn evaluate_one<'p>(
         })
         .map(|(i, _)| i)
         .collect();
-    if selected.is_empty() {
+    // No document of the kinds a rule is about: it does not apply. No documents at all is
+    // different — every requirement is then missing.
+    if selected.is_empty() && !docs.is_empty() {
         return RuleOutcome {
             rule,
             status: Status::NotApplicable,

@@ -2,7 +2,7 @@
 //! Handlebars. Policy and rule text is escaped by the template engine; rule remediation is
 //! Markdown rendered by comrak with raw HTML escaped, so neither can inject script.
 
-use crate::audit::{ElementReport, Evidence, Finding, OrgAudit, Report};
+use crate::audit::{ElementReport, Evidence, Finding, OrgAudit, Report, WaiverReport, WaiverState};
 use crate::engine::Status;
 use crate::rules::{RulePack, Severity};
 use anyhow::{Context, Result};
@@ -53,6 +53,8 @@ struct FindingView<'a> {
     status_label: &'static str,
     is_gap: bool,
     remediation_html: String,
+    /// "Waived until …", "Waiver expired on …": the waiver's standing in a sentence.
+    waiver_note: Option<String>,
 }
 
 pub fn emit(report: &Report, pack: &RulePack, w: &mut dyn Write) -> Result<()> {
@@ -74,7 +76,16 @@ pub fn emit(report: &Report, pack: &RulePack, w: &mut dyn Write) -> Result<()> {
         title,
         as_of: &report.as_of,
         tool_version: report.tool.version,
-        pack: format!("{} {}", pack.name, pack.version),
+        pack: if pack.disabled.is_empty() {
+            format!("{} {}", pack.name, pack.version)
+        } else {
+            format!(
+                "{} {} (switched off: {})",
+                pack.name,
+                pack.version,
+                pack.disabled.join(", ")
+            )
+        },
         css: CSS,
         several: organisations.len() > 1,
         organisations,
@@ -134,8 +145,10 @@ fn org_view(org: &OrgAudit, index: usize) -> OrgView<'_> {
                 anchor: format!("org-{}-{}", index + 1, f.rule),
                 status: f.status.name(),
                 status_label: status_label(f.status),
-                is_gap: f.status.is_gap(),
+                // A waived gap is still a gap: its wording is still worth showing.
+                is_gap: f.status.is_gap() || f.status == Status::Waived,
                 remediation_html: markdown_to_safe_html(&f.remediation),
+                waiver_note: f.waiver.as_ref().map(waiver_note),
             })
             .collect(),
     }
@@ -146,6 +159,16 @@ fn org_view(org: &OrgAudit, index: usize) -> OrgView<'_> {
 struct ElementView<'a> {
     e: &'a ElementReport,
     evidence: Vec<&'a Evidence>,
+}
+
+fn waiver_note(w: &WaiverReport) -> String {
+    match w.state {
+        WaiverState::Applied => format!("Waived until {}", w.expires),
+        WaiverState::Expired => format!("A waiver expired on {}: the gap counts again", w.expires),
+        WaiverState::Unneeded => {
+            "A waiver names this requirement, but it is not needed: remove it".to_string()
+        }
+    }
 }
 
 fn status_label(status: Status) -> &'static str {

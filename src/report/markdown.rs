@@ -1,6 +1,6 @@
 //! `report.md`: a compact summary for a CI job summary or a pull-request comment.
 
-use crate::audit::Report;
+use crate::audit::{Report, WaiverState};
 use crate::engine::Status;
 use crate::rules::{RulePack, Severity};
 use anyhow::Result;
@@ -43,7 +43,26 @@ pub fn emit(report: &Report, pack: &RulePack, w: &mut dyn Write) -> Result<()> {
                 d.error.as_deref().unwrap_or_default()
             )?;
         }
-        let gaps: Vec<_> = org.findings.iter().filter(|f| f.status.is_gap()).collect();
+        for f in &org.findings {
+            if let Some(waiver) = f
+                .waiver
+                .as_ref()
+                .filter(|w| w.state == WaiverState::Expired)
+            {
+                writeln!(
+                    w,
+                    "\n> **Waiver expired** for `{}` on {} (`{}`): the gap counts again.",
+                    f.rule,
+                    waiver.expires,
+                    cell(&waiver.defined_at)
+                )?;
+            }
+        }
+        let gaps: Vec<_> = org
+            .findings
+            .iter()
+            .filter(|f| f.status.is_gap() || f.status == Status::Waived)
+            .collect();
         if gaps.is_empty() {
             continue;
         }
@@ -64,12 +83,18 @@ pub fn emit(report: &Report, pack: &RulePack, w: &mut dyn Write) -> Result<()> {
                     f.rule,
                     cell(&f.title),
                     sev.name(),
-                    if f.status == Status::Missing {
-                        "missing"
-                    } else {
-                        "partial"
+                    match f.status {
+                        Status::Missing => "missing".to_string(),
+                        Status::Waived => format!(
+                            "waived until {}",
+                            f.waiver.as_ref().map_or("", |w| w.expires.as_str())
+                        ),
+                        _ => "partial".to_string(),
                     },
-                    missing.join(", ")
+                    match (&f.waiver, f.status) {
+                        (Some(w), Status::Waived) => cell(&w.justification),
+                        _ => missing.join(", "),
+                    }
                 )?;
             }
         }

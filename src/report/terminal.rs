@@ -1,6 +1,6 @@
 //! The one-screen summary printed to stderr after an audit.
 
-use crate::audit::Report;
+use crate::audit::{Report, WaiverState};
 use crate::engine::Status;
 use crate::rules::Severity;
 use std::io::{self, Write};
@@ -71,6 +71,35 @@ pub fn summary(
                 style.paint("31", "error"),
                 d.path,
                 d.error.as_deref().unwrap_or_default()
+            )?;
+        }
+        for f in &org.findings {
+            let Some(waiver) = &f.waiver else { continue };
+            let note = match waiver.state {
+                WaiverState::Applied => continue,
+                WaiverState::Expired => format!(
+                    "waiver for {} expired on {}: the gap counts again",
+                    f.rule, waiver.expires
+                ),
+                WaiverState::Unneeded => format!(
+                    "waiver for {} is not needed: the requirement is {}",
+                    f.rule,
+                    f.status.name().replace('_', " ")
+                ),
+            };
+            writeln!(
+                w,
+                "      {}  {note} ({})",
+                style.paint("33", "warning"),
+                waiver.defined_at
+            )?;
+        }
+        if org.documents.is_empty() {
+            writeln!(
+                w,
+                "      {}  no policy documents found in {} (read: .md .txt .html .docx .odt .pdf)",
+                style.paint("33", "warning"),
+                org.path
             )?;
         }
         if !org.skipped.is_empty() {
