@@ -425,3 +425,20 @@ fn init_then_audit_works_and_init_again_changes_nothing() {
         );
     }
 }
+
+#[test]
+fn the_readme_shows_the_workflow_init_writes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let workflow = std::fs::read_to_string(root.join("templates/init/workflow.yml")).unwrap();
+    let steps: Vec<&str> = workflow
+        .lines()
+        .map(|l| l.trim().trim_start_matches("- "))
+        .filter(|l| l.starts_with("uses:") || l.starts_with("run:") || l.starts_with("sarif_file:"))
+        .collect();
+    assert!(steps.len() >= 5);
+    for step in steps {
+        let step = step.split(" #").next().unwrap().trim();
+        assert!(readme.contains(step), "README lacks `{step}`");
+    }
+}
