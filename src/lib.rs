@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod audit;
 pub mod cli;
 pub mod corpus;
+pub mod diff;
 pub mod document;
 pub mod engine;
 pub mod examples;
