@@ -36,6 +36,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare two report.json files: fails (exit 1) only if a requirement got worse.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The baseline report.json.
+    pub old: PathBuf,
+    /// The new report.json.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +130,13 @@ pub enum ReportFormat {
     Junit,
     Markdown,
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

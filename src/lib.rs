@@ -11,6 +11,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod diff;
 pub mod document;
 pub mod engine;
 pub mod examples;

@@ -51,6 +51,13 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(OK)
         }
         Command::Extract { file, json } => extract(&file, json),
+        Command::Diff(args) => {
+            let old = policy_audit::diff::read_report(&args.old)?;
+            let new = policy_audit::diff::read_report(&args.new)?;
+            let diff = policy_audit::diff::compare(&old, &new);
+            policy_audit::diff::write(&diff, args.format, &mut std::io::stdout().lock())?;
+            Ok(if diff.regressed() { GAPS } else { OK })
+        }
     }
 }
 

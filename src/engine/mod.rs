@@ -6,11 +6,11 @@ use crate::analysis::{Analysed, Analyzer};
 use crate::document::{BlockKind, Document};
 use crate::rules::{Element, Pattern, Rule, RulePack, Scope, SetHits, SetId};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// How far a requirement is met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Met,
