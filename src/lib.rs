@@ -93,6 +93,7 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, String
                 version: pack.version.clone(),
             }],
             organisations,
+            fail_on: request.fail_on,
         },
         read_errors,
     })
