@@ -18,6 +18,10 @@ pub struct Report {
     pub as_of: String,
     pub rule_packs: Vec<PackInfo>,
     pub organisations: Vec<OrgAudit>,
+    /// The `--fail-on` threshold the summaries were judged at (`None` = never fail); emitters
+    /// that mark individual findings as failing need it.
+    #[serde(skip)]
+    pub fail_on: Option<Severity>,
 }
 
 #[derive(Debug, Clone, Serialize)]

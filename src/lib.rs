@@ -124,6 +124,7 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, AuditE
                 disabled_rules: pack.disabled.clone(),
             }],
             organisations,
+            fail_on: request.fail_on,
         },
         read_errors,
     })
