@@ -4,7 +4,8 @@
 //! Organisations are paired by `name` when the name is unique in both files; those left over
 //! are paired by `path` when the path is unique among the left-overs on both sides (a renamed
 //! organisation, or two organisations sharing a name). Anything still unpaired is reported as
-//! present in one file only. Within a pair, findings are matched by `rule` (the first finding
+//! present in one file only — except that two single-organisation runs always compare their one
+//! organisation. Within a pair, findings are matched by `rule` (the first finding
 //! wins if a rule appears twice).
 
 use crate::cli::DiffFormat;
@@ -342,6 +343,14 @@ fn pair_organisations(old: &[RunOrg], new: &[RunOrg]) -> Pairing {
         old_left.retain(|i| !paired_old.contains(i));
         new_left.retain(|i| !paired_new.contains(i));
     }
+    // Two single-organisation runs compare that organisation, even if it was renamed and moved.
+    if let ([o], [n]) = (old_left.as_slice(), new_left.as_slice()) {
+        if old.len() == 1 && new.len() == 1 {
+            pairs.push((*o, *n));
+            old_left.clear();
+            new_left.clear();
+        }
+    }
     (pairs, old_left, new_left)
 }
 
@@ -673,6 +682,18 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn one_organisation_on_each_side_is_compared_even_when_renamed_and_moved() {
+        let old = report(&[("Old Name", "a/old", &[("R1", Status::Met)])]);
+        let new = report(&[("New Name", "b/new", &[("R1", Status::Missing)])]);
+        let (pairs, old_left, new_left) =
+            pair_organisations(&old.organisations, &new.organisations);
+        assert_eq!((pairs, old_left, new_left), (vec![(0, 0)], vec![], vec![]));
+        let two = report(&[("Old Name", "a/old", &[]), ("Other", "a/other", &[])]);
+        let (pairs, _, _) = pair_organisations(&two.organisations, &new.organisations);
+        assert!(pairs.is_empty());
     }
 
     #[test]

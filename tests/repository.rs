@@ -96,7 +96,7 @@ fn waivers_in_date_turn_gaps_into_waived_and_the_exit_code_follows() {
             "--waivers",
             "waivers.yaml",
             "--format",
-            "json,markdown,csv,html",
+            "json,markdown,csv,html,sarif,junit",
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -128,6 +128,29 @@ fn waivers_in_date_turn_gaps_into_waived_and_the_exit_code_follows() {
     assert_eq!(waived_rows, gaps.len(), "{csv}");
     let html = std::fs::read_to_string(dir.path().join("r/index.html")).unwrap();
     assert!(html.contains("Waived until 2027-03-31"));
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r/report.sarif")).unwrap())
+            .unwrap();
+    let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), gaps.len());
+    assert!(suppressed
+        .iter()
+        .all(|r| r["suppressions"][0]["justification"]
+            .as_str()
+            .unwrap()
+            .contains("Agreed with the board")));
+    let junit = std::fs::read_to_string(dir.path().join("r/junit.xml")).unwrap();
+    assert_eq!(
+        junit.matches("<skipped message=\"waived: ").count(),
+        gaps.len(),
+        "{junit}"
+    );
+    assert!(!junit.contains("<failure"), "{junit}");
     assert!(html.contains("Agreed with the board while the new policy is drafted."));
 }
 

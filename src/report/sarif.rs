@@ -648,7 +648,8 @@ pub(super) mod tests {
     use serde_json::Value;
 
     /// The Northgate example audited as the CLI would, with its first gap waived and its
-    /// second carrying an expired waiver (the CLI does not read waivers files yet).
+    /// second carrying an expired waiver, each set by hand so the justification can hold
+    /// text that must be escaped.
     pub(in crate::report) fn waived_report() -> (Report, RulePack) {
         let pack = crate::rules::load_builtin().expect("built-in pack");
         let request = crate::AuditRequest {
@@ -657,6 +658,8 @@ pub(super) mod tests {
             as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
             fail_on: Some(Severity::Must),
             max_bytes: crate::ingest::DEFAULT_MAX_BYTES,
+            files: Default::default(),
+            waivers: Vec::new(),
         };
         let mut report = crate::audit(&pack, &request).expect("audit").report;
         let mut gaps = report.organisations[0]
