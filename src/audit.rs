@@ -1,8 +1,9 @@
 //! Findings → one audit per organisation: the report model every emitter reads.
 
+use crate::closest::Index;
 use crate::document::BlockKind;
 use crate::engine::{Hit, Prepared, RuleOutcome, Status};
-use crate::rules::{Pattern, Rule, SetId, Severity};
+use crate::rules::{Element, Pattern, Rule, RulePack, SetId, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -141,7 +142,29 @@ pub struct ElementReport {
     /// Not found, but weak evidence was (the element is partly there).
     pub weak: bool,
     pub description: String,
+    /// For an element not found: the words and patterns it looked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched_terms: Option<Vec<String>>,
+    /// For an element not found: the passages nearest to it, best first (BM25 against its
+    /// description and phrases), to confirm the gap or spot a paraphrase the rule missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closest: Option<Vec<Passage>>,
 }
+
+/// A passage near a missing element.
+#[derive(Debug, Clone, Serialize)]
+pub struct Passage {
+    pub document: String,
+    pub line: usize,
+    pub location: String,
+    pub section: Option<String>,
+    pub excerpt: String,
+    /// BM25 score, one decimal: higher is closer; comparable within one organisation.
+    pub score: f64,
+}
+
+/// Passages listed per missing element.
+const CLOSEST_PER_ELEMENT: usize = 3;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
@@ -161,7 +184,12 @@ pub fn fails(severity: Severity, status: Status, fail_on: Option<Severity>) -> b
 }
 
 /// Build one organisation's findings from the engine's outcomes.
-pub fn findings(outcomes: &[RuleOutcome], docs: &[Prepared]) -> Vec<Finding> {
+pub fn findings(
+    pack: &RulePack,
+    outcomes: &[RuleOutcome],
+    docs: &[Prepared],
+    index: &Index,
+) -> Vec<Finding> {
     outcomes
         .iter()
         .map(|o| {
@@ -200,11 +228,16 @@ pub fn findings(outcomes: &[RuleOutcome], docs: &[Prepared]) -> Vec<Finding> {
                     .elements
                     .iter()
                     .zip(&o.elements)
-                    .map(|(e, r)| ElementReport {
-                        id: e.id.clone(),
-                        found: r.found,
-                        weak: r.weak,
-                        description: e.description.clone(),
+                    .map(|(e, r)| {
+                        let not_found = !r.found && o.status != Status::NotApplicable;
+                        ElementReport {
+                            id: e.id.clone(),
+                            found: r.found,
+                            weak: r.weak,
+                            description: e.description.clone(),
+                            searched_terms: not_found.then(|| e.searched_terms(&pack.phrases)),
+                            closest: not_found.then(|| closest(o.rule, e, docs, index)),
+                        }
                     })
                     .collect(),
                 evidence,
@@ -236,6 +269,37 @@ fn evidence_at(prepared: &Prepared, hit: &Hit) -> Evidence {
         excerpt: excerpt(raw.trim()),
         elements: Vec::new(),
     }
+}
+
+/// The passages nearest to an element, in the documents its rule applies to.
+fn closest(rule: &Rule, element: &Element, docs: &[Prepared], index: &Index) -> Vec<Passage> {
+    let relevant = |d: usize| {
+        rule.applies_to
+            .as_ref()
+            .is_none_or(|kinds| kinds.contains(&docs[d].doc.kind))
+    };
+    index
+        .nearest(&element.query, CLOSEST_PER_ELEMENT, relevant)
+        .into_iter()
+        .map(|near| {
+            let prepared = &docs[near.doc];
+            let pb = &prepared.blocks[near.block];
+            let bytes = pb.analysed.sentences[near.sentence].bytes.clone();
+            let raw = &pb.text[bytes.clone()];
+            let lead = raw.len() - raw.trim_start().len();
+            let line = prepared.line_at(near.block, bytes.start + lead);
+            Passage {
+                document: prepared.doc.path.display().to_string(),
+                line,
+                location: format!("{} {line}", prepared.doc.format.location_unit()),
+                section: prepared.doc.blocks[near.block]
+                    .section()
+                    .map(str::to_string),
+                excerpt: excerpt(raw.trim()),
+                score: (near.score * 10.0).round() / 10.0,
+            }
+        })
+        .collect()
 }
 
 /// Where a gap's wording would best go: the section that shares most of the rule's vocabulary

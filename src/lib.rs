@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod audit;
 pub mod cli;
+pub mod closest;
 pub mod config;
 pub mod corpus;
 pub mod diff;
@@ -85,7 +86,8 @@ pub fn audit(pack: &RulePack, request: &AuditRequest) -> Result<AuditRun, AuditE
             .map(|d| engine::prepare(d, pack, &analyzer))
             .collect();
         let outcomes = engine::evaluate(pack, &prepared, request.as_of);
-        let mut findings = audit::findings(&outcomes, &prepared);
+        let index = closest::Index::new(&prepared);
+        let mut findings = audit::findings(pack, &outcomes, &prepared, &index);
         let name = organisation_name(&org.path, &docs);
         let path = org.path.display().to_string();
         waivers::apply(&mut findings, &name, &path, &request.waivers, request.as_of);

@@ -83,6 +83,61 @@ fn every_example_lists_all_requirements_with_checkable_evidence() {
     }
 }
 
+#[test]
+fn every_missing_element_lists_its_searched_terms_and_nearest_passages_in_json_and_html() {
+    for name in EXAMPLES {
+        let (_, _, report, out) = audit(
+            &[&example(name)],
+            &["--fail-on", "never", "--format", "json,html"],
+        );
+        let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+        let mut not_found = 0;
+        let mut passages = 0;
+        for f in report["organisations"][0]["findings"].as_array().unwrap() {
+            for e in f["elements"].as_array().unwrap() {
+                if e["found"] == true {
+                    assert!(e.get("closest").is_none() && e.get("searched_terms").is_none());
+                    continue;
+                }
+                not_found += 1;
+                let terms = e["searched_terms"].as_array().expect("searched_terms");
+                assert!(!terms.is_empty(), "{name} {} {}", f["rule"], e["id"]);
+                let closest = e["closest"].as_array().expect("closest");
+                assert!(closest.len() <= 3);
+                for c in closest {
+                    assert!(c["score"].as_f64().unwrap() > 0.0);
+                    assert!(c["location"].as_str().unwrap().starts_with("line "));
+                    assert_excerpt_at_line(c);
+                    passages += 1;
+                }
+                let scores: Vec<f64> = closest
+                    .iter()
+                    .map(|c| c["score"].as_f64().unwrap())
+                    .collect();
+                assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+            }
+        }
+        // Each not-found element has its panel in the HTML, with what it looked for.
+        assert_eq!(
+            html.matches("<div class=\"closest\">").count(),
+            not_found,
+            "{name}"
+        );
+        assert_eq!(
+            html.matches("<details class=\"searched\">").count(),
+            not_found
+        );
+        assert_eq!(
+            html.matches("similarity ").count(),
+            passages,
+            "{name}: every nearest passage shown"
+        );
+        if name != "oakfield-primary" {
+            assert!(passages > 0, "{name}");
+        }
+    }
+}
+
 /// The excerpt's opening words are on the stated line of the document (markup aside).
 fn assert_excerpt_at_line(e: &Value) {
     let doc = std::fs::read_to_string(e["document"].as_str().unwrap()).unwrap();

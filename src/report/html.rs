@@ -2,7 +2,9 @@
 //! Handlebars. Policy and rule text is escaped by the template engine; rule remediation is
 //! Markdown rendered by comrak with raw HTML escaped, so neither can inject script.
 
-use crate::audit::{ElementReport, Evidence, Finding, OrgAudit, Report, WaiverReport, WaiverState};
+use crate::audit::{
+    ElementReport, Evidence, Finding, OrgAudit, Passage, Report, WaiverReport, WaiverState,
+};
 use crate::engine::Status;
 use crate::rules::{RulePack, Severity};
 use anyhow::{Context, Result};
@@ -140,6 +142,13 @@ fn org_view(org: &OrgAudit, index: usize) -> OrgView<'_> {
                             .iter()
                             .filter(|ev| ev.elements.contains(&e.id))
                             .collect(),
+                        not_found: e.searched_terms.is_some(),
+                        searched_terms: e.searched_terms.as_deref().unwrap_or_default(),
+                        searched_count: match e.searched_terms.as_ref().map_or(0, Vec::len) {
+                            1 => "1 term".to_string(),
+                            n => format!("{n} terms"),
+                        },
+                        closest: e.closest.as_deref().unwrap_or_default(),
                     })
                     .collect(),
                 anchor: format!("org-{}-{}", index + 1, f.rule),
@@ -154,11 +163,17 @@ fn org_view(org: &OrgAudit, index: usize) -> OrgView<'_> {
     }
 }
 
-/// An element with the passages quoted for it.
+/// An element with the passages quoted for it and, when not found, what was looked for and
+/// the nearest passages.
 #[derive(Serialize)]
 struct ElementView<'a> {
     e: &'a ElementReport,
     evidence: Vec<&'a Evidence>,
+    not_found: bool,
+    searched_terms: &'a [String],
+    /// "1 term", "35 terms".
+    searched_count: String,
+    closest: &'a [Passage],
 }
 
 fn waiver_note(w: &WaiverReport) -> String {

@@ -225,9 +225,11 @@ impl Compiler<'_> {
                 ok = false;
             }
         }
+        let query = self.query(&raw.description, &alternatives);
         ok.then(|| Element {
             id: raw.id.value.clone(),
             description: raw.description.trim().to_string(),
+            query,
             alternatives,
             under,
             unless,
@@ -236,6 +238,26 @@ impl Compiler<'_> {
                 max_age_months: d.max_age_months,
             }),
         })
+    }
+
+    /// What the nearest passages to a missing element are ranked against: the stems of its
+    /// description and of every phrase it looks for.
+    fn query(&self, description: &str, alternatives: &[Alternative]) -> Vec<String> {
+        let mut stems = self.analyzer.phrase_stems(description);
+        for alt in alternatives {
+            let sets = match &alt.pattern {
+                Pattern::Phrases(set) => vec![*set],
+                Pattern::Near { sets, .. } => sets.clone(),
+                Pattern::Regex(_) => Vec::new(),
+            };
+            for set in sets {
+                stems.extend(self.phrases.vocabulary(set).iter().cloned());
+            }
+        }
+        stems.retain(|s| !crate::closest::is_stopword(s));
+        stems.sort();
+        stems.dedup();
+        stems
     }
 
     fn rule(&mut self, raw: RawRule) -> Option<Rule> {

@@ -44,6 +44,8 @@ pub struct Rule {
 pub struct Element {
     pub id: String,
     pub description: String,
+    /// Stems the closest passages to a missing element are ranked against.
+    pub query: Vec<String>,
     pub alternatives: Vec<Alternative>,
     pub under: Option<SetId>,
     pub unless: Option<SetId>,

@@ -16,6 +16,8 @@ pub type SetHits = HashMap<SetId, Vec<Range<usize>>>;
 pub struct PhraseBuilder {
     /// The phrases of each set as the author wrote them, `@name` unexpanded (for reports).
     sets: Vec<Vec<String>>,
+    /// The distinct stems of each set's phrases, `@name` expanded: its vocabulary.
+    vocabulary: Vec<Vec<String>>,
     /// " stem stem " → (sets it belongs to, number of words).
     patterns: BTreeMap<String, (Vec<SetId>, usize)>,
 }
@@ -31,12 +33,14 @@ impl PhraseBuilder {
     ) -> Result<SetId, Vec<String>> {
         let id = self.sets.len();
         let mut empty = Vec::new();
+        let mut vocabulary: Vec<String> = Vec::new();
         for phrase in phrases {
             let stems = analyzer.phrase_stems(phrase);
             if stems.is_empty() {
                 empty.push(phrase.clone());
                 continue;
             }
+            vocabulary.extend(stems.iter().cloned());
             let mut variants = vec![stems.clone()];
             let words: Vec<&str> = phrase
                 .split(|c: char| c.is_whitespace() || c == '-')
@@ -63,11 +67,19 @@ impl PhraseBuilder {
             }
         }
         self.sets.push(written);
+        vocabulary.sort();
+        vocabulary.dedup();
+        self.vocabulary.push(vocabulary);
         if empty.is_empty() {
             Ok(id)
         } else {
             Err(empty)
         }
+    }
+
+    /// The distinct stems of a set's phrases.
+    pub fn vocabulary(&self, set: SetId) -> &[String] {
+        &self.vocabulary[set]
     }
 
     pub fn build(self) -> Result<PhraseIndex, String> {
