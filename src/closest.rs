@@ -33,8 +33,8 @@ pub struct Near {
     pub score: f64,
 }
 
-/// An inverted index over one organisation's paragraphs (headings are context and front
-/// matter is bookkeeping: neither is a passage).
+/// An inverted index over one organisation's paragraphs (headings are context, front matter
+/// and contents lists are bookkeeping: none is a passage).
 pub struct Index<'a> {
     docs: &'a [Prepared<'a>],
     /// (document, block) of each passage.
@@ -56,7 +56,9 @@ impl<'a> Index<'a> {
         };
         for (d, prepared) in docs.iter().enumerate() {
             for (b, block) in prepared.doc.blocks.iter().enumerate() {
-                if matches!(block.kind, BlockKind::Heading(_) | BlockKind::Metadata) {
+                if matches!(block.kind, BlockKind::Heading(_) | BlockKind::Metadata)
+                    || prepared.blocks[b].contents
+                {
                     continue;
                 }
                 let passage = index.passages.len();

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod boilerplate;
 pub mod cli;
 pub mod closest;
 pub mod config;

@@ -3,6 +3,7 @@
 pub mod dates;
 
 use crate::analysis::{Analysed, Analyzer};
+use crate::boilerplate;
 use crate::document::{BlockKind, Document};
 use crate::rules::{Element, Pattern, Rule, RulePack, Scope, SetHits, SetId};
 use chrono::NaiveDate;
@@ -51,13 +52,19 @@ pub struct PreparedBlock {
     pub analysed: Analysed,
     pub hits: SetHits,
     pub dates: Vec<NaiveDate>,
+    /// A contents-list entry: it names topics without covering them.
+    pub contents: bool,
+    /// Per sentence: does it only point to another document ("see the X Policy")?
+    pub pointers: Vec<bool>,
 }
 
 pub fn prepare<'d>(doc: &'d Document, pack: &RulePack, analyzer: &Analyzer) -> Prepared<'d> {
+    let contents = boilerplate::contents_blocks(doc);
     let blocks = doc
         .blocks
         .iter()
-        .map(|b| {
+        .zip(contents)
+        .map(|(b, contents)| {
             let (text, lead) = match b.lead_in.and_then(|i| doc.blocks.get(i).map(|l| (i, l))) {
                 Some((i, lead)) => (
                     format!("{} {}", lead.text, b.text),
@@ -67,7 +74,14 @@ pub fn prepare<'d>(doc: &'d Document, pack: &RulePack, analyzer: &Analyzer) -> P
             };
             let analysed = analyzer.analyse(&text);
             let hits = pack.phrases.find(&analysed);
+            let pointers = analysed
+                .sentences
+                .iter()
+                .map(|s| boilerplate::is_pointer(&text[s.bytes.clone()]))
+                .collect();
             PreparedBlock {
+                contents,
+                pointers,
                 dates: dates::find_dates(&text),
                 text,
                 lead,
@@ -209,11 +223,11 @@ fn element_hits(
     for &d in selected {
         let prepared = &docs[d];
         for (b, block) in prepared.doc.blocks.iter().enumerate() {
-            // Headings give context; they are not evidence on their own.
-            if matches!(block.kind, BlockKind::Heading(_)) {
+            // Headings give context and contents entries only name topics: neither is evidence.
+            let pb = &prepared.blocks[b];
+            if matches!(block.kind, BlockKind::Heading(_)) || pb.contents {
                 continue;
             }
-            let pb = &prepared.blocks[b];
             let under_heading = |set: SetId| {
                 block
                     .heading_blocks
@@ -233,6 +247,9 @@ fn element_hits(
                     continue;
                 }
                 for sentence in alternative_sentences(&alt.pattern, pb) {
+                    if pb.pointers[sentence] {
+                        continue;
+                    }
                     let excluded = [element.unless, alt.unless, pack.exclude]
                         .into_iter()
                         .flatten()
