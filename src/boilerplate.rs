@@ -13,7 +13,13 @@ static CONTENTS_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A label that opens a contents list.
 static CONTENTS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:table\s+of\s+)?contents?\s*:?\s*$|^\s*(?:in\s+this\s+(?:policy|document|section)|what'?s\s+inside)\s*:?\s*$")
+    Regex::new(r"(?i)^\s*(?:(?:table\s+of\s+)?contents?|in\s+this\s+(?:policy|document|section|page)|on\s+this\s+page|what'?s\s+inside|related\s+(?:documents|policies|procedures|guidance)|see\s+also|linked\s+(?:documents|policies)|associated\s+(?:documents|policies))\s*:?\s*$")
+        .expect("valid regex")
+});
+
+/// A label with its entries on the same line: "On this page: Our Welfare Officer · Reporting".
+static CONTENTS_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:on\s+this\s+page|in\s+this\s+(?:policy|document|section|page)|contents|related\s+(?:documents|policies|procedures)|see\s+also)\s*:\s*\S")
         .expect("valid regex")
 });
 
@@ -29,6 +35,9 @@ static POINTER: LazyLock<Regex> = LazyLock::new(|| {
         r"|",
         // "This is covered in the Grievance Procedure."
         r"(?:this|these|that|those|it|they|such\s+\w+)\s+(?:is|are)\s+(?:covered|addressed|dealt\s+with|set\s+out|described|explained)\s+(?:in|by|under)\s+(?:the|our|a\s+separate|separate)\b",
+        r"|",
+        // "Expectations about your conduct outside work are set out in the Code of Conduct."
+        r"[^.;]{0,100}\b(?:is|are)\s+(?:set\s+out|covered|explained|described|addressed|dealt\s+with|detailed)\s+in\s+(?:the|our)\s+[^.;]{0,60}\b(?:policy|procedure|code|guidance|handbook|standard|regulations|guide)(?:\s+of\s+\w+)?\W*$",
         r")",
     ))
     .expect("valid regex")
@@ -46,6 +55,10 @@ pub fn contents_blocks(doc: &Document) -> Vec<bool> {
         if CONTENTS_LABEL.is_match(text) {
             flags[i] = true;
             in_list = true;
+            continue;
+        }
+        if CONTENTS_INLINE.is_match(text) || is_title_list(text) {
+            flags[i] = true;
             continue;
         }
         if CONTENTS_ENTRY.is_match(text) && text.split_whitespace().count() <= 20 {
@@ -68,6 +81,17 @@ pub fn contents_blocks(doc: &Document) -> Vec<bool> {
     flags
 }
 
+/// A line of titles run together ("Disciplinary Procedure · Grievance Procedure · Social Media
+/// Guide"), as navigation and related-document lists are.
+fn is_title_list(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(['·', '•', '|']).map(str::trim).collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            let words = p.split_whitespace().count();
+            (1..=6).contains(&words) && !p.ends_with(['.', '!', '?'])
+        })
+}
+
 /// Does this sentence only point to another document or section?
 pub fn is_pointer(sentence: &str) -> bool {
     sentence.split_whitespace().count() <= POINTER_MAX_WORDS && POINTER.is_match(sentence)
@@ -88,6 +112,7 @@ mod tests {
             "Please refer to section 7 for support.",
             "On reporting concerns, please refer to the Grievance Procedure.",
             "This is covered in the Dignity at Work Policy.",
+            "Expectations about your conduct outside work are set out in the Employee Code of Conduct.",
         ] {
             assert!(is_pointer(s), "{s}");
         }
@@ -103,6 +128,12 @@ mod tests {
 
     #[test]
     fn contents_lists_are_found_by_label_or_by_dot_leaders() {
+        assert!(is_title_list(
+            "Disciplinary Procedure · Grievance Procedure · Social Media Guide"
+        ));
+        assert!(!is_title_list(
+            "Staff | must | report abuse to their manager as soon as they can."
+        ));
         let text = "# Handbook\n\nContents\n\n1. Reporting cyberbullying\n2. Keeping evidence\n\n## Reporting\n\nStaff must report cyberbullying to their manager.\n\nBlocking the sender ........ 12\n";
         let doc = ingest::parse(Path::new("h.md"), Format::Markdown, text.as_bytes()).unwrap();
         let flagged: Vec<&str> = doc

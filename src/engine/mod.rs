@@ -234,7 +234,11 @@ fn element_hits(
                     .iter()
                     .any(|&h| prepared.blocks[h].hits.contains_key(&set))
             };
-            if element.under.is_some_and(|set| !under_heading(set)) {
+            // The topic is named in the paragraph itself or in a heading above it.
+            let in_context = |set: SetId| pb.hits.contains_key(&set) || under_heading(set);
+            if element.under.is_some_and(|set| !under_heading(set))
+                || element.context.is_some_and(|set| !in_context(set))
+            {
                 continue;
             }
             if let Some(check) = element.date {
@@ -243,7 +247,9 @@ fn element_hits(
                 }
             }
             for (a, alt) in element.alternatives.iter().enumerate() {
-                if alt.under.is_some_and(|set| !under_heading(set)) {
+                if alt.under.is_some_and(|set| !under_heading(set))
+                    || alt.context.is_some_and(|set| !in_context(set))
+                {
                     continue;
                 }
                 for sentence in alternative_sentences(&alt.pattern, pb) {

@@ -81,11 +81,13 @@ impl Compiler<'_> {
             None => Ok(None),
         };
         let under = constraint(&raw.value.under);
+        let context = constraint(&raw.value.context);
         let unless = constraint(&raw.value.unless);
         Some(Alternative {
             weak: raw.value.weak,
             pattern: pattern?,
             under: under.ok()?,
+            context: context.ok()?,
             unless: unless.ok()?,
         })
     }
@@ -182,6 +184,7 @@ impl Compiler<'_> {
                     weak: false,
                     pattern,
                     under: None,
+                    context: None,
                     unless: None,
                 }),
                 None => ok = false,
@@ -205,6 +208,10 @@ impl Compiler<'_> {
         }
         let under = raw
             .under
+            .as_ref()
+            .and_then(|l| self.phrase_set(l, &raw.id.referenced));
+        let context = raw
+            .context
             .as_ref()
             .and_then(|l| self.phrase_set(l, &raw.id.referenced));
         let unless = raw
@@ -232,6 +239,7 @@ impl Compiler<'_> {
             query,
             alternatives,
             under,
+            context,
             unless,
             at_least,
             date: raw.date.as_ref().map(|d| DateCheck {

@@ -48,6 +48,8 @@ pub struct Element {
     pub query: Vec<String>,
     pub alternatives: Vec<Alternative>,
     pub under: Option<SetId>,
+    /// The paragraph or a heading above it must mention one of these (the topic).
+    pub context: Option<SetId>,
     pub unless: Option<SetId>,
     pub at_least: usize,
     pub date: Option<DateCheck>,
@@ -59,6 +61,7 @@ pub struct Alternative {
     /// Weak evidence: alone, it makes the element only partly found (the rule at most partial).
     pub weak: bool,
     pub under: Option<SetId>,
+    pub context: Option<SetId>,
     pub unless: Option<SetId>,
 }
 

@@ -81,6 +81,7 @@ pub struct RawElement {
     pub regex: Option<Spanned<String>>,
     pub near: Option<Spanned<RawNear>>,
     pub under: Option<Vec<Spanned<String>>>,
+    pub context: Option<Vec<Spanned<String>>>,
     pub unless: Option<Vec<Spanned<String>>>,
     pub at_least: Option<Spanned<usize>>,
     pub date: Option<RawDate>,
@@ -95,6 +96,7 @@ pub struct RawPattern {
     pub regex: Option<Spanned<String>>,
     pub near: Option<Spanned<RawNear>>,
     pub under: Option<Vec<Spanned<String>>>,
+    pub context: Option<Vec<Spanned<String>>>,
     pub unless: Option<Vec<Spanned<String>>>,
     /// A match is weak evidence: alone, it makes the element only partly found.
     #[serde(default)]
