@@ -3,16 +3,54 @@
 case folder x requirement ID (from tests/requirement-ids.txt), a valid status,
 evidence for every met/partial row (none for missing), and every evidence fragment
 (fragments are joined with " ... ") must occur in that case's documents. Line
-breaks in hard-wrapped files are allowed to fall inside a fragment.
+breaks in hard-wrapped files are allowed to fall inside a fragment. For .html files
+the fragments must occur in the visible text (markup, <head>, <script> and <style>
+removed, entities decoded), not in the raw source.
 
     python3 tests/accuracy/check_labels.py
 """
 import csv, os, re, sys
 from collections import Counter, defaultdict
+from html.parser import HTMLParser
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 IDS = [l.strip() for l in open(os.path.join(HERE, "..", "requirement-ids.txt")) if l.strip()]
 CASES_DIR = os.path.join(HERE, "cases")
+
+
+BLOCK = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+         "table", "tr", "td", "th", "caption", "thead", "tbody", "br", "header", "footer",
+         "nav", "main", "article", "section", "aside", "form", "label", "button", "blockquote"}
+HIDDEN = {"head", "script", "style", "title", "template"}
+
+
+class Visible(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in HIDDEN:
+            self.hidden += 1
+        elif tag in BLOCK:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in BLOCK:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.out.append(data)
+
+
+def visible_text(raw):
+    p = Visible()
+    p.feed(raw)
+    p.close()
+    return "".join(p.out)
 
 
 def norm(s):
@@ -26,7 +64,8 @@ def main():
         parts = []
         for root, _, files in os.walk(os.path.join(CASES_DIR, c)):
             for f in sorted(files):
-                parts.append(open(os.path.join(root, f), encoding="utf-8").read())
+                raw = open(os.path.join(root, f), encoding="utf-8").read()
+                parts.append(visible_text(raw) if f.lower().endswith((".html", ".htm")) else raw)
         texts[c] = "\n".join(parts)
     rows = list(csv.reader(open(os.path.join(HERE, "labels.tsv"), encoding="utf-8"), delimiter="\t"))
     errors = []
