@@ -196,13 +196,31 @@ fn rules_command(cmd: RulesCommand) -> Result<u8> {
             Ok(OK)
         }
         RulesCommand::Check { files } => {
-            let pack = load_pack(&files);
-            match pack {
-                Ok(p) => {
+            // Files without a `pack:` header are extra rules: check them as `extra_rules` uses
+            // them, on top of the built-in pack and its term sets.
+            let has_header = files.iter().any(|f| {
+                std::fs::read_to_string(f).is_ok_and(|t| t.lines().any(|l| l.starts_with("pack:")))
+            });
+            let standalone = has_header || files.iter().any(|f| f.is_dir());
+            let loaded = if standalone {
+                rules::load(&files, &[])
+            } else {
+                rules::load(&[], &files)
+            };
+            match loaded {
+                Ok(p) if standalone => {
                     writeln!(out, "ok: {} rules, no errors", p.rules.len())?;
                     Ok(OK)
                 }
-                Err(code) => Ok(code),
+                Ok(p) => {
+                    writeln!(
+                        out,
+                        "ok: no errors ({} rules with the built-in pack they extend)",
+                        p.rules.len()
+                    )?;
+                    Ok(OK)
+                }
+                Err(errors) => Ok(print_errors(&errors.0, "rule files")),
             }
         }
         RulesCommand::Test(PackArg { rules }) => {

@@ -465,3 +465,50 @@ fn the_readme_shows_the_workflow_init_writes() {
         assert!(readme.contains(step), "README lacks `{step}`");
     }
 }
+
+const EXTRA_RULE: &str = "rules:\n  - id: LOCAL-LONE-WORKING\n    title: Lone workers have a check-in routine\n    severity: should\n    description: Lone workers agree when they will check in.\n    source: {document: Our lone working standard, section: Check-ins}\n    elements:\n      - id: check-in\n        description: A check-in routine is set.\n        near:\n          sets:\n            - [\"@staff\", lone worker, lone workers]\n            - [check in, check-in, buddy]\n    remediation: Agree a check-in time with a named colleague.\n";
+
+#[test]
+fn extra_rules_extend_the_built_in_pack_and_rules_check_checks_them_that_way() {
+    let repo = repository("paths: [policies]\nout: out\nextra_rules: [local.yaml]\n");
+    std::fs::write(repo.path().join("local.yaml"), EXTRA_RULE).unwrap();
+    let run = audit_in(repo.path(), "out", &["--fail-on", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(findings(&run.report).len(), 35);
+    assert!(findings(&run.report)
+        .iter()
+        .any(|f| f["rule"] == "LOCAL-LONE-WORKING"));
+
+    let check = bin()
+        .current_dir(repo.path())
+        .args(["rules", "check", "local.yaml"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // A mistake is shown with its position and the offending line.
+    std::fs::write(
+        repo.path().join("local.yaml"),
+        EXTRA_RULE.replace("\"@staff\"", "\"@staf\""),
+    )
+    .unwrap();
+    let check = bin()
+        .current_dir(repo.path())
+        .args(["rules", "check", "local.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("local.yaml:12:16: unknown term set `@staf`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("12 |             - [\"@staf\", lone worker"),
+        "{stderr}"
+    );
+}
