@@ -88,7 +88,12 @@ fn is_title_list(text: &str) -> bool {
     parts.len() >= 3
         && parts.iter().all(|p| {
             let words = p.split_whitespace().count();
-            (1..=6).contains(&words) && !p.ends_with(['.', '!', '?'])
+            // "Owner: Head of HR · Last reviewed: March 2025" is document control, not a list
+            // of titles.
+            (1..=6).contains(&words)
+                && !p.ends_with(['.', '!', '?'])
+                && !p.contains(':')
+                && !p.chars().any(|c| c.is_ascii_digit())
         })
 }
 
