@@ -73,8 +73,8 @@ fn team_labelled_set_stays_accurate() {
         f.gap_recall, f.gap_precision, f.cover_recall, f.exact
     );
     eprintln!("{summary}");
-    assert!(f.gap_recall >= 0.955, "{summary}");
-    assert!(f.gap_precision >= 0.96, "{summary}");
-    assert!(f.cover_recall >= 0.975, "{summary}");
-    assert!(f.exact >= 0.92, "{summary}");
+    assert!(f.gap_recall >= 0.95, "{summary}");
+    assert!(f.gap_precision >= 0.94, "{summary}");
+    assert!(f.cover_recall >= 0.96, "{summary}");
+    assert!(f.exact >= 0.90, "{summary}");
 }
