@@ -38,6 +38,9 @@ static POINTER: LazyLock<Regex> = LazyLock::new(|| {
         r"|",
         // "Expectations about your conduct outside work are set out in the Code of Conduct."
         r"[^.;]{0,100}\b(?:is|are)\s+(?:set\s+out|covered|explained|described|addressed|dealt\s+with|detailed)\s+in\s+(?:the|our)\s+[^.;]{0,60}\b(?:policy|procedure|code|guidance|handbook|standard|regulations|guide)(?:\s+of\s+\w+)?\W*$",
+        r"|",
+        // "Our Staff Wellbeing Policy explains the support available to staff."
+        r"(?:our|the)\s+[^.;]{0,60}\b(?:policy|procedure|guidance|handbook|standard)\s+(?:explains|sets\s+out|describes|covers|details)\b",
         r")",
     ))
     .expect("valid regex")
@@ -117,6 +120,7 @@ mod tests {
             "Please refer to section 7 for support.",
             "On reporting concerns, please refer to the Grievance Procedure.",
             "This is covered in the Dignity at Work Policy.",
+            "Our Staff Wellbeing Policy explains the support available to staff.",
             "Expectations about your conduct outside work are set out in the Employee Code of Conduct.",
         ] {
             assert!(is_pointer(s), "{s}");
