@@ -55,6 +55,21 @@ fn must_gaps(report: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Write `waivers` to `dir/waivers.yaml` and audit `org` with it into `dir/r`, no config read.
+fn audit_with_waivers(dir: &Path, org: &str, waivers: &str, extra: &[&str]) -> Run {
+    std::fs::write(dir.join("waivers.yaml"), waivers).unwrap();
+    let mut args = vec![
+        org,
+        "--out",
+        "r",
+        "--no-config",
+        "--waivers",
+        "waivers.yaml",
+    ];
+    args.extend_from_slice(extra);
+    audit_in(dir, "r", &args)
+}
+
 fn waivers_for(rules: &[String], organisation: Option<&str>, expires: &str) -> String {
     let mut text = String::from("waivers:\n");
     for rule in rules {
@@ -80,24 +95,11 @@ fn waivers_in_date_turn_gaps_into_waived_and_the_exit_code_follows() {
     assert!(gaps.len() >= 3, "{gaps:?}");
 
     let name = base.report["organisations"][0]["name"].as_str().unwrap();
-    std::fs::write(
-        dir.path().join("waivers.yaml"),
-        waivers_for(&gaps, Some(name), "2027-03-31"),
-    )
-    .unwrap();
-    let run = audit_in(
+    let run = audit_with_waivers(
         dir.path(),
-        "r",
-        &[
-            org,
-            "--out",
-            "r",
-            "--no-config",
-            "--waivers",
-            "waivers.yaml",
-            "--format",
-            "json,markdown,csv,html,sarif,junit",
-        ],
+        org,
+        &waivers_for(&gaps, Some(name), "2027-03-31"),
+        &["--format", "json,markdown,csv,html,sarif,junit"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let summary = &run.report["organisations"][0]["summary"];
@@ -161,22 +163,11 @@ fn an_expired_waiver_stops_applying_and_is_reported() {
     let org = org.to_str().unwrap();
     let base = audit_in(dir.path(), "r", &[org, "--out", "r", "--no-config"]);
     let gaps = must_gaps(&base.report);
-    std::fs::write(
-        dir.path().join("waivers.yaml"),
-        waivers_for(&gaps, None, "2026-11-20"),
-    )
-    .unwrap();
-    let run = audit_in(
+    let run = audit_with_waivers(
         dir.path(),
-        "r",
-        &[
-            org,
-            "--out",
-            "r",
-            "--no-config",
-            "--waivers",
-            "waivers.yaml",
-        ],
+        org,
+        &waivers_for(&gaps, None, "2026-11-20"),
+        &[],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.report["organisations"][0]["summary"]["waived"], 0);
@@ -193,23 +184,7 @@ fn an_expired_waiver_stops_applying_and_is_reported() {
         run.stderr
     );
     // The last day is still in date.
-    std::fs::write(
-        dir.path().join("waivers.yaml"),
-        waivers_for(&gaps, None, AS_OF),
-    )
-    .unwrap();
-    let run = audit_in(
-        dir.path(),
-        "r",
-        &[
-            org,
-            "--out",
-            "r",
-            "--no-config",
-            "--waivers",
-            "waivers.yaml",
-        ],
-    );
+    let run = audit_with_waivers(dir.path(), org, &waivers_for(&gaps, None, AS_OF), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
@@ -218,23 +193,7 @@ fn a_waiver_for_an_unknown_rule_or_organisation_is_an_error_with_file_and_line()
     let dir = tempfile::tempdir().unwrap();
     let org = example("oakfield-primary");
     let org = org.to_str().unwrap();
-    std::fs::write(
-        dir.path().join("waivers.yaml"),
-        "waivers:\n  - rule: CB-POLICE\n    justification: ok\n    expires: 2027-01-01\n  - rule: CB-NOT-A-RULE\n    justification: ok\n    expires: 2027-01-01\n  - rule: CB-TAKEDOWN\n    justification: ok\n    expires: 2027-13-01\n",
-    )
-    .unwrap();
-    let run = audit_in(
-        dir.path(),
-        "r",
-        &[
-            org,
-            "--out",
-            "r",
-            "--no-config",
-            "--waivers",
-            "waivers.yaml",
-        ],
-    );
+    let run = audit_with_waivers(dir.path(), org, "waivers:\n  - rule: CB-POLICE\n    justification: ok\n    expires: 2027-01-01\n  - rule: CB-NOT-A-RULE\n    justification: ok\n    expires: 2027-01-01\n  - rule: CB-TAKEDOWN\n    justification: ok\n    expires: 2027-13-01\n", &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -247,23 +206,7 @@ fn a_waiver_for_an_unknown_rule_or_organisation_is_an_error_with_file_and_line()
         .contains("waivers.yaml:10:14: `2027-13-01` is not a date"));
     assert!(!dir.path().join("r/report.json").exists());
 
-    std::fs::write(
-        dir.path().join("waivers.yaml"),
-        "waivers:\n  - rule: CB-POLICE\n    organisation: Nowhere Academy\n    justification: ok\n    expires: 2027-01-01\n",
-    )
-    .unwrap();
-    let run = audit_in(
-        dir.path(),
-        "r",
-        &[
-            org,
-            "--out",
-            "r",
-            "--no-config",
-            "--waivers",
-            "waivers.yaml",
-        ],
-    );
+    let run = audit_with_waivers(dir.path(), org, "waivers:\n  - rule: CB-POLICE\n    organisation: Nowhere Academy\n    justification: ok\n    expires: 2027-01-01\n", &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
