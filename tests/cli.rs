@@ -1,8 +1,9 @@
 //! The binary, run as users and CI run it.
 
-use assert_cmd::Command;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+mod common;
+use common::{bin, example};
 
 const AS_OF: &str = "2026-11-21";
 const EXAMPLES: [&str; 3] = [
@@ -10,16 +11,6 @@ const EXAMPLES: [&str; 3] = [
     "riverside-youth-trust",
     "northgate-council-leisure",
 ];
-
-fn bin() -> Command {
-    Command::cargo_bin("policy-audit").expect("binary built")
-}
-
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-}
 
 /// Audit `paths` into a fresh folder; returns (exit code, stderr, report.json, folder).
 fn audit(paths: &[&Path], extra: &[&str]) -> (i32, String, Value, tempfile::TempDir) {

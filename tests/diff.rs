@@ -1,8 +1,9 @@
 //! `policy-audit diff`: real reports from two runs over one organisation, and hand-edited ones.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+mod common;
+use common::bin;
 
 const AS_OF: &str = "2026-11-21";
 const RULE: &str = "CB-REPORTING-ROUTE";
@@ -21,10 +22,6 @@ const MET: &str =
     "If someone harasses or threatens you online because of your role, tell your line manager on the day it happens.";
 const PARTIAL: &str = "Please report abusive messages that you get.";
 const MISSING: &str = "We value every volunteer.";
-
-fn bin() -> Command {
-    Command::cargo_bin("policy-audit").expect("binary built")
-}
 
 /// One organisation folder audited as its policy changes between runs.
 struct Org {

@@ -3,12 +3,13 @@
 //! structure and the same findings; hand-made files check tracked changes, notes and page
 //! furniture; bad files are reported without stopping the run.
 
-use assert_cmd::Command;
 use policy_audit::document::{BlockKind, Document, Format};
 use policy_audit::ingest;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+mod common;
+use common::bin;
 
 const AS_OF: &str = "2026-11-21";
 const FORMATS: [&str; 5] = ["md", "docx", "odt", "html", "pdf"];
@@ -23,10 +24,6 @@ fn read(name: &str) -> Document {
     let path = fixture(name);
     let format = Format::from_extension(&path.extension().unwrap().to_string_lossy()).unwrap();
     ingest::read(&path, format, ingest::DEFAULT_MAX_BYTES).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("policy-audit").expect("binary built")
 }
 
 /// Audit one folder; returns (exit code, stderr, report.json).

@@ -1,20 +1,11 @@
 //! A policy repository's life: waivers, policy-audit.yaml and `init`, run as CI runs them.
 
-use assert_cmd::Command;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+mod common;
+use common::{bin, example};
 
 const AS_OF: &str = "2026-11-21";
-
-fn bin() -> Command {
-    Command::cargo_bin("policy-audit").expect("binary built")
-}
-
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-}
 
 struct Run {
     code: i32,
